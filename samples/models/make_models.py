@@ -1,0 +1,189 @@
+#!/usr/bin/python3
+"""Build the small sample ONNX models used by Maestro's tests, plus expected.json.
+
+Run with Debian's python (packages python3-onnx python3-sklearn):
+    /usr/bin/python3 samples/models/make_models.py
+Output is written next to this script and is deterministic (byte-identical on re-run).
+"""
+import json
+import os
+import re
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OPSET = 17
+IR_VERSION = 8
+NP_TYPES = {TensorProto.FLOAT: np.float32, TensorProto.DOUBLE: np.float64, TensorProto.INT64: np.int64,
+            TensorProto.INT32: np.int32, TensorProto.BOOL: np.bool_}
+V2_TYPES = {np.float32: "FP32", np.float64: "FP64", np.int64: "INT64", np.int32: "INT32", np.bool_: "BOOL"}
+
+
+def tensor(name, elem_type, *dims):
+    return helper.make_tensor_value_info(name, elem_type, ["batch", *dims])
+
+
+def init(name, array, dtype=np.float32):
+    return numpy_helper.from_array(np.asarray(array, dtype=dtype), name)
+
+
+def make_model(name, nodes, inputs, outputs, initializers, doc):
+    graph = helper.make_graph(nodes, name, inputs, outputs, initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
+                              producer_name="maestro-samples", producer_version="1", doc_string=doc)
+    model.ir_version = IR_VERSION
+    onnx.checker.check_model(model, full_check=True)
+    return model
+
+
+def fraud_detector():
+    """Logistic regression: probability = sigmoid(features . w + b)."""
+    w = [[0.8], [-0.5], [1.2]]
+    b = [-0.3]
+    nodes = [helper.make_node("Gemm", ["features", "w", "b"], ["logit"]),
+             helper.make_node("Sigmoid", ["logit"], ["probability"])]
+    model = make_model("fraud-detector", nodes,
+                       [tensor("features", TensorProto.FLOAT, 3)],
+                       [tensor("probability", TensorProto.FLOAT, 1)],
+                       [init("w", w), init("b", b)],
+                       "Logistic regression, w=[0.8,-0.5,1.2], b=-0.3")
+    samples = [{"features": [[0.0, 0.0, 0.0], [1.0, 0.0, 1.0], [0.0, 2.0, 0.0]]},
+               {"features": [[2.5, -1.0, 0.5]]}]
+    return model, samples
+
+
+def iris_classifier():
+    """sklearn LogisticRegression fitted on the bundled iris data: label + probabilities."""
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+    x, y = load_iris(return_X_y=True)
+    clf = LogisticRegression(max_iter=1000, random_state=0).fit(x, y)
+    nodes = [helper.make_node("Gemm", ["features", "coef", "intercept"], ["logits"], transB=1),
+             helper.make_node("Softmax", ["logits"], ["probabilities"], axis=1),
+             helper.make_node("ArgMax", ["logits"], ["label"], axis=1, keepdims=0)]
+    model = make_model("iris-classifier", nodes,
+                       [tensor("features", TensorProto.FLOAT, 4)],
+                       [tensor("label", TensorProto.INT64), tensor("probabilities", TensorProto.FLOAT, 3)],
+                       [init("coef", clf.coef_), init("intercept", clf.intercept_)],
+                       "Iris LogisticRegression (sklearn); classes 0=setosa 1=versicolor 2=virginica")
+    samples = [{"features": [[5.1, 3.5, 1.4, 0.2], [6.4, 3.2, 4.5, 1.5], [6.3, 3.3, 6.0, 2.5]]},
+               {"features": [[5.9, 3.0, 5.1, 1.8]]}]
+    for s in samples:  # the graph must agree with sklearn itself
+        got = evaluate(model, {"features": np.asarray(s["features"], np.float32)})
+        assert np.allclose(got["probabilities"], clf.predict_proba(s["features"]), atol=1e-5)
+        assert (got["label"] == clf.predict(s["features"])).all()
+    return model, samples
+
+
+def mlp():
+    """16 -> 64 -> Relu -> 2 -> Softmax, weights from default_rng(42) * 0.1."""
+    rng = np.random.default_rng(42)
+    w1, b1 = rng.standard_normal((16, 64)) * 0.1, rng.standard_normal(64) * 0.1
+    w2, b2 = rng.standard_normal((64, 2)) * 0.1, rng.standard_normal(2) * 0.1
+    nodes = [helper.make_node("Gemm", ["input", "w1", "b1"], ["h"]),
+             helper.make_node("Relu", ["h"], ["h_relu"]),
+             helper.make_node("Gemm", ["h_relu", "w2", "b2"], ["logits"]),
+             helper.make_node("Softmax", ["logits"], ["output"], axis=1)]
+    model = make_model("mlp", nodes,
+                       [tensor("input", TensorProto.FLOAT, 16)],
+                       [tensor("output", TensorProto.FLOAT, 2)],
+                       [init("w1", w1), init("b1", b1), init("w2", w2), init("b2", b2)],
+                       "Small random MLP for throughput and batching tests")
+    samples = [{"input": [[0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5],
+                          [1.0] * 16]},
+               {"input": [[-1.0, 2.0] * 8]}]
+    return model, samples
+
+
+def multi_type():
+    """One elementwise op per datatype: FP64, INT64, INT32, BOOL."""
+    nodes = [helper.make_node("Mul", ["a", "two"], ["a_out"]),
+             helper.make_node("Add", ["b", "one"], ["b_out"]),
+             helper.make_node("Mul", ["c", "three"], ["c_out"]),
+             helper.make_node("Not", ["flag"], ["flag_out"])]
+    types = [("a", TensorProto.DOUBLE), ("b", TensorProto.INT64), ("c", TensorProto.INT32), ("flag", TensorProto.BOOL)]
+    model = make_model("multi-type", nodes,
+                       [tensor(n, t, 2) for n, t in types],
+                       [tensor(n + "_out", t, 2) for n, t in types],
+                       [init("two", 2.0, np.float64), init("one", 1, np.int64), init("three", 3, np.int32)],
+                       "a_out=a*2 (double), b_out=b+1 (int64), c_out=c*3 (int32), flag_out=not flag (bool)")
+    samples = [{"a": [[1.5, -2.25], [0.1, 1e10]], "b": [[0, -1], [41, 3000000000]],
+                "c": [[1, -2], [100, 7]], "flag": [[True, False], [False, True]]},
+               {"a": [[0.0, -0.5]], "b": [[-7, 9]], "c": [[-1, 0]], "flag": [[False, False]]}]
+    return model, samples
+
+
+# A tiny interpreter for the ops above (onnx.reference is not in Debian bookworm's onnx 1.12).
+# It walks the saved graph node by node, computing in each tensor's own dtype like ONNX Runtime.
+def _softmax(x, axis):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _gemm(a, b, c, alpha=1.0, beta=1.0, transA=0, transB=0):
+    a, b = (a.T if transA else a), (b.T if transB else b)
+    return (np.asarray(alpha, a.dtype) * (a @ b) + np.asarray(beta, a.dtype) * c).astype(a.dtype)
+
+
+OPS = {
+    "Gemm": lambda x, **k: _gemm(*x, **k),
+    "Sigmoid": lambda x: (1 / (1 + np.exp(-x[0]))).astype(x[0].dtype),
+    "Relu": lambda x: np.maximum(x[0], np.zeros((), x[0].dtype)),
+    "Softmax": lambda x, axis=-1: _softmax(x[0], axis),
+    "ArgMax": lambda x, axis=0, keepdims=1: np.argmax(x[0], axis=axis, keepdims=bool(keepdims)).astype(np.int64),
+    "Mul": lambda x: x[0] * x[1],
+    "Add": lambda x: x[0] + x[1],
+    "Not": lambda x: np.logical_not(x[0]),
+}
+
+
+def evaluate(model, feeds):
+    env = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+    env.update(feeds)
+    for node in model.graph.node:
+        attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        env[node.output[0]] = OPS[node.op_type]([env[i] for i in node.input], **attrs)
+    return {o.name: env[o.name] for o in model.graph.output}
+
+
+def flat(a):
+    # FP32 values are written as the shortest decimal that round-trips to the same float32 (5.1, not 5.099999904632568).
+    return [float(str(v)) for v in a.ravel()] if a.dtype == np.float32 else a.ravel().tolist()
+
+
+def record(arrays):
+    return {name: {"datatype": V2_TYPES[a.dtype.type], "shape": list(a.shape), "data": flat(a)}
+            for name, a in arrays.items()}
+
+
+def main():
+    expected = {}
+    for build in (fraud_detector, iris_classifier, mlp, multi_type):
+        model, samples = build()
+        file_name = model.graph.name + ".onnx"
+        with open(os.path.join(HERE, file_name), "wb") as f:
+            f.write(model.SerializeToString(deterministic=True))
+        model = onnx.load(os.path.join(HERE, file_name))
+        onnx.checker.check_model(model, full_check=True)
+        input_types = {i.name: NP_TYPES[i.type.tensor_type.elem_type]
+                       for i in model.graph.input}
+        cases = []
+        for sample in samples:
+            feeds = {name: np.asarray(data, input_types[name]) for name, data in sample.items()}
+            outputs = evaluate(model, feeds)
+            for o in model.graph.output:  # outputs must carry the declared dtype
+                assert outputs[o.name].dtype == NP_TYPES[o.type.tensor_type.elem_type]
+            cases.append({"inputs": record(feeds), "outputs": record(outputs)})
+        expected[file_name] = cases
+        print("wrote", file_name)
+    with open(os.path.join(HERE, "expected.json"), "w") as f:
+        text = json.dumps(expected, indent=2)  # then put each flat list of numbers on one line
+        text = re.sub(r"\[\s+([^\[\]{}]*?)\s+\]", lambda m: "[" + re.sub(r",\s+", ", ", m.group(1)) + "]", text)
+        f.write(text + "\n")
+    print("wrote expected.json")
+
+
+if __name__ == "__main__":
+    main()

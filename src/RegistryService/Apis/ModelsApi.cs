@@ -1,0 +1,181 @@
+using Maestro.RegistryService.Extensions;
+using Maestro.RegistryService.Infrastructure;
+using Maestro.RegistryService.Model;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Maestro.RegistryService.Apis;
+
+/// <summary>
+/// <c>/api/v1/models</c>: registered models, their versions, artifacts and stages. Shapes follow
+/// the registry report users already call (snake_case, MLflow-style timestamps in milliseconds).
+/// </summary>
+public static class ModelsApi
+{
+    public static RouteGroupBuilder MapModelsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/models").WithTags("Models");
+
+        api.MapPost("/", CreateModel)
+            .WithName("CreateModel").WithSummary("Register a new model name");
+        api.MapGet("/{name}", GetModel)
+            .WithName("GetModel").WithSummary("Get a model with its newest version per stage and its aliases");
+        api.MapGet("/{name}/versions", ListVersions)
+            .WithName("ListModelVersions").WithSummary("List every version of a model, newest first");
+        api.MapPost("/{name}/versions", UploadVersion)
+            .WithName("CreateModelVersion")
+            .WithSummary("Upload an ONNX file as the model's next version")
+            .WithDescription("multipart/form-data with the file in field `file` and an optional `description`. The file is validated by loading it with ONNX Runtime and stored by SHA-256.")
+            .Accepts<IFormFile>("multipart/form-data")
+            .DisableAntiforgery();
+        api.MapGet("/{name}/versions/{version:int}", GetVersion)
+            .WithName("GetModelVersion").WithSummary("Get one version of a model");
+        api.MapGet("/{name}/versions/{version:int}/artifact", GetArtifact)
+            .WithName("GetModelVersionArtifact").WithSummary("Download the version's ONNX file")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
+        api.MapPost("/{name}/versions/{version:int}/stage", TransitionStage)
+            .WithName("TransitionModelVersionStage")
+            .WithSummary("Move a version to None, Staging, Production or Archived");
+
+        return api;
+    }
+
+    internal static Results<Created<RegisteredModel>, ProblemHttpResult> CreateModel(CreateModelRequest request, RegistryStore store)
+    {
+        if (!ModelNames.IsValid(request.Name))
+        {
+            return Problems.BadRequest($"Invalid model name '{request.Name}': {ModelNames.Rule}.");
+        }
+
+        var model = store.CreateModel(request.Name!, request.Description, request.Tags ?? []);
+        return model is null
+            ? Problems.Conflict($"A model named '{request.Name}' already exists.")
+            : TypedResults.Created($"/api/v1/models/{model.Name}", model);
+    }
+
+    internal static Results<Ok<RegisteredModel>, ProblemHttpResult> GetModel(string name, RegistryStore store) =>
+        store.GetModel(name) is { } model ? TypedResults.Ok(model) : Problems.ModelNotFound(name);
+
+    internal static Results<Ok<ModelVersionList>, ProblemHttpResult> ListVersions(string name, RegistryStore store) =>
+        store.ListVersions(name) is { } versions ? TypedResults.Ok(new ModelVersionList(versions)) : Problems.ModelNotFound(name);
+
+    internal static Results<Ok<ModelVersion>, ProblemHttpResult> GetVersion(string name, int version, RegistryStore store) =>
+        store.GetVersion(name, version) is { } found ? TypedResults.Ok(found) : Problems.VersionNotFound(name, version);
+
+    internal static Results<FileStreamHttpResult, ProblemHttpResult> GetArtifact(string name, int version, RegistryStore store, ArtifactStore artifacts)
+    {
+        if (store.GetVersion(name, version) is not { } found)
+        {
+            return Problems.VersionNotFound(name, version);
+        }
+
+        var stream = new FileStream(artifacts.PathOf(found.Sha256), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        return TypedResults.File(stream, "application/octet-stream", $"{name}-{version}.onnx",
+            entityTag: new EntityTagHeaderValue($"\"{found.Sha256}\""));
+    }
+
+    internal static Results<Ok<ModelVersion>, ProblemHttpResult> TransitionStage(string name, int version, TransitionStageRequest request, RegistryStore store)
+    {
+        if (!ModelStages.TryParse(request.Stage, out var stage))
+        {
+            return Problems.BadRequest($"Unknown stage '{request.Stage}': use one of {string.Join(", ", ModelStages.Names)}.");
+        }
+
+        return store.TransitionStage(name, version, stage, request.ArchiveExistingVersions) is { } changed
+            ? TypedResults.Ok(changed)
+            : Problems.VersionNotFound(name, version);
+    }
+
+    /// <summary>
+    /// Streams the multipart body section by section: the file goes straight to scratch space while
+    /// it is hashed, is loaded with ONNX Runtime, and only then is moved into the artifact store and
+    /// recorded. Nothing is recorded for a file that fails any step.
+    /// </summary>
+    internal static async Task<Results<Created<ModelVersion>, ProblemHttpResult>> UploadVersion(
+        string name,
+        HttpRequest request,
+        RegistryStore store,
+        ArtifactStore artifacts,
+        IOptions<RegistryOptions> options,
+        CancellationToken cancellationToken)
+    {
+        if (store.GetModel(name) is null)
+        {
+            return Problems.ModelNotFound(name);
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
+            || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 } boundary)
+        {
+            return Problems.BadRequest("Send the model as multipart/form-data with the ONNX file in the field 'file'.", StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        ScratchFile? file = null;
+        string? description = null;
+        try
+        {
+            var reader = new MultipartReader(boundary, request.Body);
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+                {
+                    continue;
+                }
+
+                var field = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
+                if (field == "file" && file is null)
+                {
+                    file = await artifacts.ReceiveAsync(section.Body, options.Value.MaxUploadBytes, cancellationToken);
+                }
+                else if (field == "description")
+                {
+                    using var text = new StreamReader(section.Body);
+                    description = await text.ReadToEndAsync(cancellationToken);
+                }
+            }
+
+            if (file is null)
+            {
+                return Problems.BadRequest("The upload has no field 'file': send the ONNX model as multipart field 'file'.");
+            }
+
+            if (file.SizeBytes == 0)
+            {
+                return Problems.UnprocessableEntity("The uploaded file is empty.");
+            }
+
+            var inspection = OnnxModelInspector.Inspect(file.Path);
+            artifacts.Commit(file);
+            var version = store.AddVersion(name, description, file.Sha256, file.SizeBytes, inspection);
+            return version is null
+                ? Problems.ModelNotFound(name)
+                : TypedResults.Created($"/api/v1/models/{name}/versions/{version.Version}", version);
+        }
+        catch (UploadTooLargeException ex)
+        {
+            return Problems.BadRequest(ex.Message, StatusCodes.Status413PayloadTooLarge);
+        }
+        catch (InvalidModelException ex)
+        {
+            return Problems.UnprocessableEntity($"ONNX Runtime cannot load the file: {ex.Message}");
+        }
+        catch (InvalidDataException ex)
+        {
+            return Problems.BadRequest($"The multipart body is malformed: {ex.Message}");
+        }
+        finally
+        {
+            if (file is not null)
+            {
+                ArtifactStore.TryDelete(file.Path);
+            }
+        }
+    }
+}
+
+/// <summary>Body of <c>GET /api/v1/models/{name}/versions</c>.</summary>
+public sealed record ModelVersionList(IReadOnlyList<ModelVersion> ModelVersions);

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Maestro.RegistryService.Infrastructure;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace Maestro.RegistryService.Extensions;
+
+internal static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RegistryOptions>()
+            .Bind(builder.Configuration.GetSection(RegistryOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.DictionaryKeyPolicy = null;
+        });
+
+        // Uploads are streamed section by section; the body limit is the registry's own setting.
+        builder.Services.Configure<FormOptions>(options => options.MultipartBodyLengthLimit = long.MaxValue);
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<RegistryOptions>>((kestrel, registry) =>
+            kestrel.Limits.MaxRequestBodySize = registry.Value.MaxUploadBytes + MultipartOverheadBytes);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ArtifactStore>();
+        builder.Services.AddSingleton<RegistryStore>();
+        builder.Services.AddHealthChecks().AddCheck<RegistryStoreHealthCheck>("store");
+        builder.Services.AddOpenApi();
+    }
+
+    /// <summary>Room for multipart boundaries and small text fields beside the file itself.</summary>
+    private const long MultipartOverheadBytes = 1024 * 1024;
+
+    public static string ResolveDataDirectory(this IOptions<RegistryOptions> options) =>
+        Path.GetFullPath(options.Value.DataDirectory);
+}

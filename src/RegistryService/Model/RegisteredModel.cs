@@ -1,0 +1,13 @@
+namespace Maestro.RegistryService.Model;
+
+/// <summary>A named model and what a client needs to pick a version of it.</summary>
+/// <param name="LatestVersions">The newest version in each stage that has one.</param>
+/// <param name="Aliases">Alias → version number.</param>
+public sealed record RegisteredModel(
+    string Name,
+    string? Description,
+    IReadOnlyDictionary<string, string> Tags,
+    long CreationTimestamp,
+    long LastUpdatedTimestamp,
+    IReadOnlyList<ModelVersion> LatestVersions,
+    IReadOnlyDictionary<string, int> Aliases);

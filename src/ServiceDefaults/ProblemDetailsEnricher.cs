@@ -1,0 +1,25 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+
+namespace Maestro.ServiceDefaults;
+
+/// <summary>
+/// Adds the identifiers a person needs to find a failed request in logs and traces to every
+/// RFC 9457 problem document: <c>traceId</c> (W3C) and <c>requestId</c> (the gateway's
+/// <c>X-Request-Id</c> when present, else the server's own identifier).
+/// </summary>
+public static class ProblemDetailsEnricher
+{
+    public const string RequestIdHeader = "X-Request-Id";
+
+    public static void Enrich(Microsoft.AspNetCore.Http.ProblemDetailsContext context)
+    {
+        var http = context.HttpContext;
+        var extensions = context.ProblemDetails.Extensions;
+        extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
+        extensions["requestId"] = http.Request.Headers.TryGetValue(RequestIdHeader, out var id) && !string.IsNullOrEmpty(id)
+            ? id.ToString()
+            : http.TraceIdentifier;
+        context.ProblemDetails.Instance ??= http.Request.Path;
+    }
+}
