@@ -16,6 +16,8 @@ public static class ProblemDetailsEnricher
     {
         var http = context.HttpContext;
         var extensions = context.ProblemDetails.Extensions;
+        // One spelling whatever the service's JSON naming policy (a snake_case service would also get "trace_id").
+        extensions.Remove("trace_id");
         extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
         extensions["requestId"] = http.Request.Headers.TryGetValue(RequestIdHeader, out var id) && !string.IsNullOrEmpty(id)
             ? id.ToString()

@@ -1,0 +1,25 @@
+using Maestro.Gateway.Apis;
+using Maestro.Gateway.Errors;
+using Maestro.Gateway.Extensions;
+using Maestro.Gateway.Routing;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddGateway();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages(GatewayErrors.OnEmptyStatusCode);
+app.UseRequestId();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapDefaultEndpoints();
+app.MapGatewayApi();
+app.MapReverseProxy();
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,75 @@
+using Yarp.ReverseProxy.Configuration;
+
+namespace Maestro.Gateway.Routing;
+
+/// <summary>
+/// The public paths and the cluster behind each. Destinations are discovery names; the
+/// <see cref="Discovery.ServiceDiscoveryDestinationResolver"/> turns them into replicas.
+/// Routes to the workers are ordered before the registry's catch-all, so
+/// <c>/api/v1/models/{name}/predict</c> reaches a worker and every other <c>/api/v1/models/**</c>
+/// path the registry.
+/// </summary>
+internal static class GatewayRoutes
+{
+    public const string RegistryCluster = "registry";
+    public const string WorkerCluster = "worker";
+    public const string AnonymousPolicy = "anonymous";
+
+    public static IReadOnlyList<RouteConfig> Routes { get; } =
+    [
+        new()
+        {
+            RouteId = "worker-seed",
+            ClusterId = WorkerCluster,
+            Order = 0,
+            Match = new() { Path = "/api/v1/models/{name}/{action:regex(^(predict|batch_predict|health)$)}" },
+        },
+        new()
+        {
+            RouteId = "worker-v2-health",
+            ClusterId = WorkerCluster,
+            Order = 0,
+            AuthorizationPolicy = AnonymousPolicy,
+            Match = new() { Path = "/v2/health/{**probe}" },
+        },
+        new()
+        {
+            RouteId = "worker-v2",
+            ClusterId = WorkerCluster,
+            Order = 1,
+            Match = new() { Path = "/v2/{**rest}" },
+        },
+        new()
+        {
+            RouteId = "registry-models",
+            ClusterId = RegistryCluster,
+            Order = 10,
+            Match = new() { Path = "/api/v1/models/{**rest}" },
+        },
+        new()
+        {
+            RouteId = "registry-model-cards",
+            ClusterId = RegistryCluster,
+            Order = 10,
+            Match = new() { Path = "/api/v1/model-cards/{**rest}" },
+        },
+    ];
+
+    public static IReadOnlyList<ClusterConfig> Clusters { get; } =
+    [
+        Cluster(RegistryCluster, "http://registry"),
+        Cluster(WorkerCluster, "http://worker"),
+    ];
+
+    private static ClusterConfig Cluster(string id, string address) => new()
+    {
+        ClusterId = id,
+        LoadBalancingPolicy = "PowerOfTwoChoices",
+        Destinations = new Dictionary<string, DestinationConfig> { [id] = new() { Address = address } },
+        HealthCheck = new()
+        {
+            Passive = new() { Enabled = true },
+            Active = new() { Enabled = true, Interval = TimeSpan.FromSeconds(2), Timeout = TimeSpan.FromSeconds(2), Path = "/alive" },
+        },
+    };
+}

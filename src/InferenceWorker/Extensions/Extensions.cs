@@ -1,0 +1,28 @@
+using System.Text.Json;
+using Maestro.InferenceWorker.Models;
+using Maestro.InferenceWorker.Registry;
+using Microsoft.Extensions.Options;
+
+namespace Maestro.InferenceWorker.Extensions;
+
+internal static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WorkerOptions>()
+            .Bind(builder.Configuration.GetSection(WorkerOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+
+        builder.Services.AddHttpClient<RegistryClient>((provider, http) =>
+            http.BaseAddress = provider.GetRequiredService<IOptions<WorkerOptions>>().Value.RegistryUrl);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<WorkerTelemetry>();
+        builder.Services.AddSingleton<ModelRepository>();
+        builder.Services.AddOpenApi();
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Maestro.InferenceWorker.Extensions;
+
+/// <summary>Settings under <c>Worker</c>.</summary>
+public sealed class WorkerOptions
+{
+    public const string SectionName = "Worker";
+
+    /// <summary>Where downloaded artifacts are cached, by SHA-256.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string DataDirectory { get; set; } = "maestro-data/worker";
+
+    /// <summary>The registry's address; a discovery name (<c>http://registry</c>) resolved through configuration.</summary>
+    [Required]
+    public Uri RegistryUrl { get; set; } = new("http://registry");
+
+    /// <summary>How old the answer to "which version serves this name" may be before it is asked again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Threads one inference may use; 1 suits many small concurrent requests.</summary>
+    [Range(1, 256)]
+    public int IntraOpThreads { get; set; } = 1;
+}

@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using Maestro.InferenceWorker.Extensions;
+using Maestro.InferenceWorker.Registry;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
+using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
+
+namespace Maestro.InferenceWorker.Models;
+
+/// <summary>
+/// Answers "which session serves this name" on the hot path without calling the registry: the
+/// answer is cached, and once it is older than <see cref="WorkerOptions.RefreshInterval"/> a
+/// background refresh asks the registry again while requests keep using the current version. A new
+/// serving version is downloaded, loaded, and swapped in atomically; the old one is retired and
+/// disposed when its last request finishes.
+/// </summary>
+internal sealed partial class ModelRepository : IDisposable
+{
+    private readonly ConcurrentDictionary<string, ServedName> _names = new(StringComparer.Ordinal);
+    private readonly RegistryClient _registry;
+    private readonly ArtifactCache _artifacts;
+    private readonly WorkerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly WorkerTelemetry _telemetry;
+    private readonly ILogger<ModelRepository> _logger;
+
+    public ModelRepository(
+        RegistryClient registry,
+        IOptions<WorkerOptions> options,
+        TimeProvider time,
+        WorkerTelemetry telemetry,
+        ILogger<ModelRepository> logger)
+    {
+        _registry = registry;
+        _artifacts = new ArtifactCache(options, registry);
+        _options = options.Value;
+        _time = time;
+        _telemetry = telemetry;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// A lease on the version that serves <paramref name="name"/>, loading it first if needed.
+    /// Throws <see cref="ModelNotFoundException"/> or <see cref="RegistryUnavailableException"/>.
+    /// </summary>
+    public async ValueTask<LoadedModel.Lease> AcquireAsync(string name, CancellationToken cancellationToken)
+    {
+        var served = _names.GetOrAdd(name, static n => new ServedName(n));
+        while (true)
+        {
+            var current = served.Current;
+            if (current is null)
+            {
+                await RefreshAsync(served, force: false, cancellationToken);
+                continue;
+            }
+
+            if (IsStale(served))
+            {
+                RefreshInBackground(served);
+            }
+
+            if (current.TryAcquire(out var lease))
+            {
+                return lease;
+            }
+        }
+    }
+
+    /// <summary>The loaded version of a name, if any, without loading anything.</summary>
+    public LoadedModel? Peek(string name) => _names.TryGetValue(name, out var served) ? served.Current : null;
+
+    private bool IsStale(ServedName served) =>
+        _time.GetTimestamp() - Volatile.Read(ref served.CheckedAt) > _options.RefreshInterval.TotalSeconds * _time.TimestampFrequency;
+
+    private void RefreshInBackground(ServedName served)
+    {
+        if (served.Gate.CurrentCount == 0)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await RefreshAsync(served, force: false, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is RegistryUnavailableException or ModelNotFoundException or OnnxRuntimeException)
+            {
+                LogRefreshFailed(_logger, served.Name, ex.Message);
+            }
+        });
+    }
+
+    private async Task RefreshAsync(ServedName served, bool force, CancellationToken cancellationToken)
+    {
+        await served.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!force && served.Current is not null && !IsStale(served))
+            {
+                return;
+            }
+
+            var model = await _registry.GetModelAsync(served.Name, cancellationToken);
+            if (model is null)
+            {
+                Swap(served, null);
+                throw new ModelNotFoundException($"No model named '{served.Name}' is registered.");
+            }
+
+            var version = ServingVersion.Resolve(model)
+                ?? throw new ModelNotFoundException($"Model '{served.Name}' has no versions yet: upload one to the registry.");
+            if (served.Current?.Version == version)
+            {
+                Volatile.Write(ref served.CheckedAt, _time.GetTimestamp());
+                return;
+            }
+
+            var record = await _registry.GetVersionAsync(served.Name, version, cancellationToken)
+                ?? throw new ModelNotFoundException($"Model '{served.Name}' version {version} is gone from the registry.");
+            var path = await _artifacts.EnsureAsync(record, cancellationToken);
+            using var sessionOptions = CreateSessionOptions();
+            var loaded = new LoadedModel(served.Name, version, record.Sha256, new InferenceSession(path, sessionOptions));
+            _telemetry.ModelLoads.Add(1, new KeyValuePair<string, object?>("model", served.Name));
+            LogLoaded(_logger, served.Name, version, record.Sha256);
+            Swap(served, loaded);
+        }
+        finally
+        {
+            served.Gate.Release();
+        }
+    }
+
+    private void Swap(ServedName served, LoadedModel? next)
+    {
+        Volatile.Write(ref served.CheckedAt, _time.GetTimestamp());
+        var previous = Interlocked.Exchange(ref served.Current, next);
+        previous?.Retire();
+    }
+
+    private SessionOptions CreateSessionOptions() => new()
+    {
+        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        IntraOpNumThreads = _options.IntraOpThreads,
+        InterOpNumThreads = 1,
+    };
+
+    public void Dispose()
+    {
+        foreach (var served in _names.Values)
+        {
+            Swap(served, null);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving {Model} version {Version} (sha256 {Sha256}).")]
+    private static partial void LogLoaded(ILogger logger, string model, int version, string sha256);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh {Model}; still serving the version loaded before: {Reason}")]
+    private static partial void LogRefreshFailed(ILogger logger, string model, string reason);
+
+    /// <summary>What the worker knows about one model name.</summary>
+    private sealed class ServedName(string name)
+    {
+        public readonly string Name = name;
+        public readonly SemaphoreSlim Gate = new(1, 1);
+        public LoadedModel? Current;
+        public long CheckedAt; // TimeProvider timestamp of the last answer from the registry
+    }
+}

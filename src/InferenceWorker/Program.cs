@@ -1,0 +1,20 @@
+using Maestro.InferenceWorker.Apis;
+using Maestro.InferenceWorker.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapDefaultEndpoints();
+app.MapOpenApi();
+app.MapPredictApi();
+app.MapV2Api();
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Maestro.InferenceWorker.Registry;
+
+/// <summary>
+/// The registry as the worker sees it: which versions a model has and their artifacts. Reached by
+/// discovery name, with the standard resilience pipeline from ServiceDefaults.
+/// </summary>
+internal sealed class RegistryClient(HttpClient http)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    /// <summary>The model, or <c>null</c> when the registry has no model by that name.</summary>
+    public Task<RegistryModel?> GetModelAsync(string name, CancellationToken cancellationToken) =>
+        GetAsync<RegistryModel>($"api/v1/models/{Uri.EscapeDataString(name)}", cancellationToken);
+
+    public Task<RegistryModelVersion?> GetVersionAsync(string name, int version, CancellationToken cancellationToken) =>
+        GetAsync<RegistryModelVersion>($"api/v1/models/{Uri.EscapeDataString(name)}/versions/{version}", cancellationToken);
+
+    /// <summary>Streams a version's ONNX file into <paramref name="target"/>.</summary>
+    public async Task DownloadArtifactAsync(string name, int version, Stream target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(
+                $"api/v1/models/{Uri.EscapeDataString(name)}/versions/{version}/artifact",
+                HttpCompletionOption.ResponseHeadersRead,
+                cancellationToken);
+            response.EnsureSuccessStatusCode();
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            await body.CopyToAsync(target, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new RegistryUnavailableException($"Downloading {name} version {version} from the registry failed: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<T?> GetAsync<T>(string path, CancellationToken cancellationToken) where T : class
+    {
+        try
+        {
+            using var response = await http.GetAsync(path, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new RegistryUnavailableException($"The model registry did not answer: {ex.Message}", ex);
+        }
+    }
+}
+
+/// <summary>The parts of a registered model the worker needs to pick a version.</summary>
+internal sealed record RegistryModel(
+    string Name,
+    IReadOnlyList<RegistryModelVersion> LatestVersions,
+    IReadOnlyDictionary<string, int>? Aliases);
+
+internal sealed record RegistryModelVersion(
+    string Name,
+    int Version,
+    string CurrentStage,
+    string Sha256,
+    [property: JsonPropertyName("size_bytes")] long SizeBytes);
+
+/// <summary>The registry could not be reached or failed; the caller answers 503.</summary>
+internal sealed class RegistryUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,166 @@
+using Maestro.InferenceWorker.Models;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Maestro.InferenceWorker.Seed;
+
+/// <summary>
+/// The seed protocol's view of a model: rows of numbers in, a prediction and its confidence out.
+/// Works for models with one numeric input of shape [batch, n] (or [n]) and outputs that are either
+/// one probability tensor — a single column is read as the positive class's probability, several
+/// columns as one probability per class — or a label tensor beside a probability tensor.
+/// </summary>
+internal static class SeedPredictor
+{
+    public const int MaxFeatures = 1000;
+
+    /// <summary>Runs every row through the model, as one batch when the first dimension is dynamic.</summary>
+    public static (double Prediction, double Probability)[] Predict(LoadedModel model, IReadOnlyList<double[]> rows)
+    {
+        if (model.InputNames.Count != 1)
+        {
+            throw new SeedInputException(
+                $"Model '{model.Name}' has {model.InputNames.Count} inputs; predict needs exactly one. Use POST /v2/models/{model.Name}/infer.");
+        }
+
+        var inputName = model.InputNames[0];
+        var input = model.InputMetadata[inputName];
+        var dimensions = input.Dimensions;
+        var width = Validate(model, input, dimensions, rows);
+        var batched = dimensions.Length == 2 && dimensions[0] < 0;
+
+        if (batched || rows.Count == 1)
+        {
+            long[] shape = dimensions.Length == 2 ? [rows.Count, width] : [width];
+            return Run(model, inputName, input.ElementDataType, rows, shape);
+        }
+
+        return rows.SelectMany(row => Run(model, inputName, input.ElementDataType, [row], [1, width])).ToArray();
+    }
+
+    private static int Validate(LoadedModel model, NodeMetadata input, int[] dimensions, IReadOnlyList<double[]> rows)
+    {
+        if (!input.IsTensor || input.ElementDataType is not (TensorElementType.Float or TensorElementType.Double))
+        {
+            throw new SeedInputException($"Model '{model.Name}' input is not a float tensor; use POST /v2/models/{model.Name}/infer.");
+        }
+
+        if (dimensions.Length is not (1 or 2))
+        {
+            throw new SeedInputException(
+                $"Model '{model.Name}' input has shape [{string.Join(", ", dimensions)}]; predict serves [batch, features] inputs. Use POST /v2/models/{model.Name}/infer.");
+        }
+
+        var expected = dimensions[^1];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var features = rows[i];
+            var where = rows.Count == 1 ? "" : $" (request {i})";
+            if (features.Length == 0 || features.Length > MaxFeatures)
+            {
+                throw new SeedInputException($"'features'{where} must hold 1 to {MaxFeatures} numbers; it holds {features.Length}.");
+            }
+
+            if (expected > 0 && features.Length != expected)
+            {
+                throw new SeedInputException($"Model '{model.Name}' takes {expected} features; 'features'{where} holds {features.Length}.");
+            }
+
+            if (features.Length != rows[0].Length)
+            {
+                throw new SeedInputException($"Every request in a batch needs the same number of features; request {i} has {features.Length}, request 0 has {rows[0].Length}.");
+            }
+
+            for (var j = 0; j < features.Length; j++)
+            {
+                var value = features[j];
+                if (!double.IsFinite(value) || (input.ElementDataType == TensorElementType.Float && !float.IsFinite((float)value)))
+                {
+                    throw new SeedInputException($"'features'[{j}]{where} is {value}, not a finite number the model can take.");
+                }
+            }
+        }
+
+        return rows[0].Length;
+    }
+
+    private static (double, double)[] Run(LoadedModel model, string inputName, TensorElementType type, IReadOnlyList<double[]> rows, long[] shape)
+    {
+        using var input = type == TensorElementType.Float
+            ? OrtValue.CreateTensorValueFromMemory(rows.SelectMany(r => r.Select(v => (float)v)).ToArray(), shape)
+            : OrtValue.CreateTensorValueFromMemory(rows.SelectMany(r => r).ToArray(), shape);
+        using var runOptions = new RunOptions();
+        using var outputs = model.Session.Run(runOptions, [inputName], [input], model.OutputNames);
+        return Interpret(model, outputs, rows.Count);
+    }
+
+    private static (double, double)[] Interpret(LoadedModel model, IReadOnlyList<OrtValue> outputs, int count)
+    {
+        OrtValue? labels = null;
+        OrtValue? probabilities = null;
+        foreach (var output in outputs)
+        {
+            if (output.OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
+            {
+                continue;
+            }
+
+            var type = output.GetTensorTypeAndShape().ElementDataType;
+            if (type is TensorElementType.Float or TensorElementType.Double)
+            {
+                probabilities ??= output;
+            }
+            else if (type is TensorElementType.Int64 or TensorElementType.Int32)
+            {
+                labels ??= output;
+            }
+        }
+
+        if (probabilities is null)
+        {
+            throw new SeedInputException(
+                $"Model '{model.Name}' has no float tensor output to read a probability from; use POST /v2/models/{model.Name}/infer.");
+        }
+
+        var scores = ReadDoubles(probabilities);
+        var width = scores.Length / count;
+        var labelValues = labels is null ? null : ReadDoubles(labels);
+        var results = new (double, double)[count];
+        for (var i = 0; i < count; i++)
+        {
+            var row = scores.AsSpan(i * width, width);
+            if (width == 1)
+            {
+                var p = row[0];
+                results[i] = (labelValues?[i] ?? (p >= 0.5 ? 1 : 0), Math.Max(p, 1 - p));
+            }
+            else
+            {
+                var best = 0;
+                for (var j = 1; j < width; j++)
+                {
+                    if (row[j] > row[best])
+                    {
+                        best = j;
+                    }
+                }
+
+                results[i] = (labelValues?[i] ?? best, row[best]);
+            }
+        }
+
+        return results;
+    }
+
+    private static double[] ReadDoubles(OrtValue value) => value.GetTensorTypeAndShape().ElementDataType switch
+    {
+        TensorElementType.Float => value.GetTensorDataAsSpan<float>().ToArray().Select(v => (double)v).ToArray(),
+        TensorElementType.Double => value.GetTensorDataAsSpan<double>().ToArray(),
+        TensorElementType.Int64 => value.GetTensorDataAsSpan<long>().ToArray().Select(v => (double)v).ToArray(),
+        TensorElementType.Int32 => value.GetTensorDataAsSpan<int>().ToArray().Select(v => (double)v).ToArray(),
+        var other => throw new InvalidOperationException($"Unexpected element type {other}."),
+    };
+}
+
+/// <summary>The request does not fit the model; answered with a 400 that says why.</summary>
+internal sealed class SeedInputException(string message) : Exception(message);
