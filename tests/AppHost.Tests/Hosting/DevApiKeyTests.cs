@@ -1,0 +1,51 @@
+using Maestro.AppHost.Hosting;
+using Maestro.Testing;
+
+namespace Maestro.AppHost.Tests.Hosting;
+
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class DevApiKeyTests : IDisposable
+{
+    private readonly string _directory = TestPaths.NewTempDirectory("devkey");
+
+    [Fact]
+    public void Resolve_EnvironmentVariableSet_UsesItAndWritesNothing()
+    {
+        var (key, origin) = DevApiKey.Resolve(_directory, "  my-key ");
+
+        Assert.Equal("my-key", key);
+        Assert.Contains(DevApiKey.EnvironmentVariable, origin);
+        Assert.False(File.Exists(Path.Combine(_directory, DevApiKey.FileName)));
+    }
+
+    [Fact]
+    public void Resolve_NothingSet_GeneratesKeyReadableByOwnerOnly_AndReusesIt()
+    {
+        var (first, origin) = DevApiKey.Resolve(_directory, null);
+        var (second, _) = DevApiKey.Resolve(_directory, null);
+
+        var path = Path.Combine(_directory, DevApiKey.FileName);
+        Assert.StartsWith("mae_dev_", first);
+        Assert.True(first.Length >= 36);
+        Assert.Contains("generated", origin);
+        Assert.Equal(first, File.ReadAllText(path).Trim());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void Resolve_TwoDataDirectories_GetDifferentKeys()
+    {
+        var other = TestPaths.NewTempDirectory("devkey");
+        try
+        {
+            Assert.NotEqual(DevApiKey.Resolve(_directory, null).Key, DevApiKey.Resolve(other, null).Key);
+        }
+        finally
+        {
+            Directory.Delete(other, recursive: true);
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}

@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using Maestro.Testing;
+
+namespace Maestro.EndToEnd.Tests;
+
+/// <summary>
+/// The real AppHost, started the way a user starts it (its built assembly under <c>dotnet</c>) on free
+/// ports with its own data directory and development key. It starts the real redis-server, registry,
+/// workers and gateway; tests talk to them over HTTP.
+/// </summary>
+public sealed class AppHostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly Lock _outputLock = new();
+
+    private AppHostProcess(Process process, int gatewayPort, int dashboardPort, string dataDirectory, string apiKey)
+    {
+        _process = process;
+        GatewayPort = gatewayPort;
+        DashboardPort = dashboardPort;
+        DataDirectory = dataDirectory;
+        ApiKey = apiKey;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}"), Timeout = TimeSpan.FromSeconds(30) };
+        Http.DefaultRequestHeaders.Add("X-API-Key", apiKey);
+        Anonymous = new HttpClient { BaseAddress = Http.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Dashboard = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{dashboardPort}"), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public int GatewayPort { get; }
+
+    public int DashboardPort { get; }
+
+    public string DataDirectory { get; }
+
+    public string ApiKey { get; }
+
+    /// <summary>Talks to the gateway with the development admin key.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>Talks to the gateway without credentials.</summary>
+    public HttpClient Anonymous { get; }
+
+    public HttpClient Dashboard { get; }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (_outputLock)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<AppHostProcess> StartAsync(int workers, bool seed)
+    {
+        var configuration = BuildMetadata("Maestro.Configuration");
+        var assembly = Path.Combine(TestPaths.RepositoryRoot, "src", "AppHost", "bin", configuration, BuildMetadata("Maestro.TargetFramework"), "Maestro.AppHost.dll");
+        Assert.True(File.Exists(assembly), $"The AppHost is not built: {assembly}");
+        Assert.True(File.Exists("/usr/bin/redis-server") || File.Exists("/usr/local/bin/redis-server"),
+            "redis-server is not installed; the README's test command installs it (apt-get install redis-server).");
+
+        var dataDirectory = TestPaths.NewTempDirectory("e2e");
+        var apiKey = "e2e-" + Guid.NewGuid().ToString("N");
+        var (gatewayPort, dashboardPort) = (FreePort(), FreePort());
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataDirectory,
+        };
+        foreach (var argument in new[] { assembly, "--port", gatewayPort.ToString(), "--dashboard-port", dashboardPort.ToString(), "--data-dir", dataDirectory, "--workers", workers.ToString() })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        if (!seed)
+        {
+            info.ArgumentList.Add("--no-seed");
+        }
+
+        info.Environment["MAESTRO_DEV_API_KEY"] = apiKey;
+        var process = new Process { StartInfo = info };
+        var host = new AppHostProcess(process, gatewayPort, dashboardPort, dataDirectory, apiKey);
+        process.OutputDataReceived += (_, e) => host.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        await host.WaitUntilAsync(() => Task.FromResult(host.Output.Contains("Maestro is ready")), TimeSpan.FromSeconds(120), "the AppHost to report ready");
+        return host;
+    }
+
+    /// <summary>Every replica the AppHost's dashboard lists.</summary>
+    public async Task<IReadOnlyList<ReplicaInfo>> ResourcesAsync() =>
+        (await Dashboard.GetFromJsonAsync<ReplicaInfo[]>("/api/resources", Json))!;
+
+    public async Task<ReplicaInfo> ReplicaAsync(string name) =>
+        (await ResourcesAsync()).Single(r => r.Replica == name);
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails with the AppHost's output after <paramref name="timeout"/>.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            if (_process.HasExited)
+            {
+                Assert.Fail($"The AppHost exited (code {_process.ExitCode}) while waiting for {what}. Output:\n{Output}");
+            }
+
+            if (watch.Elapsed > timeout)
+            {
+                Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}. AppHost output:\n{Output}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Sends SIGTERM, as Ctrl+C or an orchestrator would, and waits for the AppHost to exit.</summary>
+    public async Task<bool> TerminateAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return true;
+        }
+
+        _ = kill(_process.Id, 15);
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancellation.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!await TerminateAsync(TimeSpan.FromSeconds(15)))
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        Http.Dispose();
+        Anonymous.Dispose();
+        Dashboard.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_outputLock)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string BuildMetadata(string key) =>
+        typeof(AppHostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+}
+
+/// <summary>A replica as the AppHost dashboard's <c>/api/resources</c> reports it.</summary>
+public sealed record ReplicaInfo(string Resource, string Replica, int Index, int? Pid, int? Port, string State, string Health, int Restarts);

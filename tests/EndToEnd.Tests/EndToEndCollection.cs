@@ -1,0 +1,18 @@
+namespace Maestro.EndToEnd.Tests;
+
+/// <summary>End-to-end classes each start a whole platform; they run one after another.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class EndToEndCollection
+{
+    public const string Name = "EndToEnd";
+}
+
+/// <summary>One platform (Redis, registry, two workers, gateway, seeded demo model) shared by a test class.</summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    public AppHostProcess Platform { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Platform = await AppHostProcess.StartAsync(workers: 2, seed: true);
+
+    public async Task DisposeAsync() => await Platform.DisposeAsync();
+}

@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Maestro.Testing;
+
+namespace Maestro.EndToEnd.Tests;
+
+/// <summary>The platform as a user meets it: one URL, one key, real processes behind it.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class PlatformTests(PlatformFixture fixture) : IClassFixture<PlatformFixture>
+{
+    private AppHostProcess Platform => fixture.Platform;
+
+    [Fact]
+    public async Task Start_AppHost_RunsRedisRegistryTwoWorkersAndGatewayHealthy()
+    {
+        var replicas = await Platform.ResourcesAsync();
+
+        Assert.Equal(["gateway", "redis", "registry", "worker-0", "worker-1"], replicas.Select(r => r.Replica).Order().ToArray());
+        Assert.All(replicas, r =>
+        {
+            Assert.Equal("Running", r.State);
+            Assert.Equal("Healthy", r.Health);
+            Assert.NotNull(r.Pid);
+        });
+        Assert.Contains($"Now listening on: http://localhost:{Platform.GatewayPort}", Platform.Output);
+    }
+
+    [Fact]
+    public async Task Predict_SeededDemoModel_ReturnsSeedShapedPrediction()
+    {
+        using var response = await Platform.Http.PostAsJsonAsync("/api/v1/models/fraud-detector/predict",
+            new { features = new[] { 1.0, 0.0, 1.0 }, metadata = new { request_id = "e2e-1" } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = body.RootElement;
+        Assert.Equal(["model_version", "prediction", "probability", "processing_time_ms", "request_id"],
+            root.EnumerateObject().Select(p => p.Name).Order().ToArray());
+        Assert.Equal(1, root.GetProperty("prediction").GetDouble());
+        Assert.Equal(0.8455348, root.GetProperty("probability").GetDouble(), 5);
+        Assert.Equal("1", root.GetProperty("model_version").GetString());
+        Assert.Equal("e2e-1", root.GetProperty("request_id").GetString());
+    }
+
+    [Fact]
+    public async Task RegisterPromoteAndPredict_NewModel_ServedBySeedApiAndV2()
+    {
+        const string name = "iris-e2e";
+        using (var created = await Platform.Http.PostAsJsonAsync("/api/v1/models", new { name, description = "end-to-end" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(await File.ReadAllBytesAsync(TestPaths.SampleModel("iris-classifier.onnx")));
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "file", "iris-classifier.onnx");
+        using (var uploaded = await Platform.Http.PostAsync($"/api/v1/models/{name}/versions", form))
+        {
+            Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+            Assert.Equal(1, (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt32());
+        }
+
+        using (var promoted = await Platform.Http.PostAsJsonAsync($"/api/v1/models/{name}/versions/1/stage",
+                   new { stage = "Production", archive_existing_versions = true }))
+        {
+            Assert.Equal(HttpStatusCode.OK, promoted.StatusCode);
+            Assert.Equal("Production", (await promoted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("current_stage").GetString());
+        }
+
+        // A virginica-like flower: the classifier's label 2.
+        using var predicted = await Platform.Http.PostAsJsonAsync($"/api/v1/models/{name}/predict", new { features = new[] { 6.7, 3.0, 5.2, 2.3 } });
+        Assert.Equal(HttpStatusCode.OK, predicted.StatusCode);
+        var prediction = await predicted.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, prediction.GetProperty("prediction").GetDouble());
+        Assert.InRange(prediction.GetProperty("probability").GetDouble(), 0.5, 1.0);
+
+        using var inferred = await Platform.Http.PostAsJsonAsync($"/v2/models/{name}/infer", new
+        {
+            id = "v2-e2e",
+            inputs = new[] { new { name = "features", shape = new[] { 2, 4 }, datatype = "FP32", data = new[] { 5.1, 3.5, 1.4, 0.2, 6.7, 3.0, 5.2, 2.3 } } },
+            outputs = new[] { new { name = "label" } },
+        });
+        Assert.Equal(HttpStatusCode.OK, inferred.StatusCode);
+        var v2 = await inferred.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("v2-e2e", v2.GetProperty("id").GetString());
+        Assert.Equal(name, v2.GetProperty("model_name").GetString());
+        var output = Assert.Single(v2.GetProperty("outputs").EnumerateArray());
+        Assert.Equal("label", output.GetProperty("name").GetString());
+        Assert.Equal("INT64", output.GetProperty("datatype").GetString());
+        Assert.Equal([0L, 2L], output.GetProperty("data").EnumerateArray().Select(e => e.GetInt64()).ToArray());
+    }
+
+    [Theory]
+    [InlineData("/api/v1/models/fraud-detector/predict", "application/problem+json")]
+    [InlineData("/v2/models/fraud-detector/infer", "application/json")]
+    public async Task Call_WithoutApiKey_Returns401(string path, string mediaType)
+    {
+        using var response = await Platform.Anonymous.PostAsJsonAsync(path, new { features = new[] { 1.0, 2.0, 3.0 } });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var reason = mediaType == "application/json" ? body.GetProperty("error") : body.GetProperty("detail");
+        Assert.Contains("X-API-Key", reason.GetString());
+    }
+
+    [Fact]
+    public async Task Call_WithWrongApiKey_Returns401()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/models/fraud-detector");
+        request.Headers.Add("X-API-Key", "not-the-key");
+
+        using var response = await Platform.Anonymous.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Metrics_EveryService_ServesPrometheusText()
+    {
+        using (await Platform.Http.PostAsJsonAsync("/api/v1/models/fraud-detector/predict", new { features = new[] { 0.1, 0.2, 0.3 } }))
+        {
+        }
+
+        using var direct = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        foreach (var replica in (await Platform.ResourcesAsync()).Where(r => r.Resource is "registry" or "worker"))
+        {
+            var text = await direct.GetStringAsync($"http://127.0.0.1:{replica.Port}/metrics");
+            Assert.Contains("# TYPE ", text);
+            Assert.Contains("dotnet_gc_collections_total", text);
+        }
+
+        var gateway = await Platform.Http.GetStringAsync("/metrics");
+        Assert.Contains("# TYPE http_server_request_duration_seconds histogram", gateway);
+        Assert.Contains("kestrel_active_connections", gateway);
+    }
+
+    [Fact]
+    public async Task KillWorker_AppHostRestartsIt_AndItServesAgain()
+    {
+        var before = await Platform.ReplicaAsync("worker-0");
+
+        System.Diagnostics.Process.GetProcessById(before.Pid!.Value).Kill();
+
+        ReplicaInfo after = before;
+        await Platform.WaitUntilAsync(async () =>
+        {
+            after = await Platform.ReplicaAsync("worker-0");
+            return after.Restarts > before.Restarts && after.Pid != before.Pid && after.Health == "Healthy";
+        }, TimeSpan.FromSeconds(60), "worker-0 to be restarted and healthy");
+        Assert.Equal(before.Port, after.Port);
+
+        // The restarted process itself serves predictions…
+        using var direct = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{after.Port}") };
+        using var served = await direct.PostAsJsonAsync("/api/v1/models/fraud-detector/predict", new { features = new[] { 1.0, 0.0, 1.0 } });
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+
+        // …and the gateway uses it again: ten calls in a row succeed once the gateway has seen it healthy.
+        var streak = 0;
+        await Platform.WaitUntilAsync(async () =>
+        {
+            using var response = await Platform.Http.PostAsJsonAsync("/api/v1/models/fraud-detector/predict", new { features = new[] { 1.0, 0.0, 1.0 } });
+            streak = response.IsSuccessStatusCode ? streak + 1 : 0;
+            return streak >= 10;
+        }, TimeSpan.FromSeconds(30), "ten successful predictions in a row through the gateway");
+    }
+
+    [Fact]
+    public async Task Redis_StartedByAppHost_AnswersPing()
+    {
+        var redis = await Platform.ReplicaAsync("redis");
+
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync("127.0.0.1", redis.Port!.Value);
+        var stream = client.GetStream();
+        await stream.WriteAsync("PING\r\n"u8.ToArray());
+        var buffer = new byte[16];
+        var read = await stream.ReadAsync(buffer);
+
+        Assert.StartsWith("+PONG", System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+    }
+}
