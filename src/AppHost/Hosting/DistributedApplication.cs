@@ -60,7 +60,9 @@ public sealed class DistributedApplication : IAsyncDisposable
         _dashboard = await DashboardServer.StartAsync(options.DashboardPort, this);
         ConsoleLog.Info($"Dashboard: http://localhost:{options.DashboardPort}");
         ConsoleLog.Info($"Data directory: {options.DataDirectory}");
-        ConsoleLog.Info($"Development API key ({_builder.DevApiKeyOrigin}): {_builder.DevApiKey}");
+        ConsoleLog.Info(_builder.DevApiKeyIsNew
+            ? $"Development API key ({_builder.DevApiKeyOrigin}; shown this once): {_builder.DevApiKey}"
+            : $"Development API key: {_builder.DevApiKeyOrigin}");
 
         try
         {

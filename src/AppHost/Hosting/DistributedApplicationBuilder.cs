@@ -10,7 +10,7 @@ public sealed class DistributedApplicationBuilder
     {
         Options = options;
         Directory.CreateDirectory(options.DataDirectory);
-        (DevApiKey, DevApiKeyOrigin) = Hosting.DevApiKey.Resolve(
+        (DevApiKey, DevApiKeyOrigin, DevApiKeyIsNew) = Hosting.DevApiKey.Resolve(
             options.DataDirectory, Environment.GetEnvironmentVariable(Hosting.DevApiKey.EnvironmentVariable));
     }
 
@@ -19,6 +19,8 @@ public sealed class DistributedApplicationBuilder
     public string DevApiKey { get; }
 
     public string DevApiKeyOrigin { get; }
+
+    public bool DevApiKeyIsNew { get; }
 
     public string DataPath(string child) => Path.Combine(Options.DataDirectory, child);
 

@@ -11,9 +11,10 @@ public sealed class DevApiKeyTests : IDisposable
     [Fact]
     public void Resolve_EnvironmentVariableSet_UsesItAndWritesNothing()
     {
-        var (key, origin) = DevApiKey.Resolve(_directory, "  my-key ");
+        var (key, origin, isNew) = DevApiKey.Resolve(_directory, "  my-key ");
 
         Assert.Equal("my-key", key);
+        Assert.False(isNew);
         Assert.Contains(DevApiKey.EnvironmentVariable, origin);
         Assert.False(File.Exists(Path.Combine(_directory, DevApiKey.FileName)));
     }
@@ -21,8 +22,8 @@ public sealed class DevApiKeyTests : IDisposable
     [Fact]
     public void Resolve_NothingSet_GeneratesKeyReadableByOwnerOnly_AndReusesIt()
     {
-        var (first, origin) = DevApiKey.Resolve(_directory, null);
-        var (second, _) = DevApiKey.Resolve(_directory, null);
+        var (first, origin, firstIsNew) = DevApiKey.Resolve(_directory, null);
+        var (second, _, secondIsNew) = DevApiKey.Resolve(_directory, null);
 
         var path = Path.Combine(_directory, DevApiKey.FileName);
         Assert.StartsWith("mae_dev_", first);
@@ -31,6 +32,8 @@ public sealed class DevApiKeyTests : IDisposable
         Assert.Equal(first, File.ReadAllText(path).Trim());
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         Assert.Equal(first, second);
+        Assert.True(firstIsNew);
+        Assert.False(secondIsNew);
     }
 
     [Fact]
