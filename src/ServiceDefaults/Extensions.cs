@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Maestro.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,6 +47,11 @@ public static class Extensions
         });
 
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDetailsEnricher.Enrich);
+
+        // A request the framework could not bind (malformed JSON, wrong types) is the client's mistake:
+        // answer with its 4xx, in Development too, where minimal APIs throw instead of returning 400.
+        builder.Services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = exception =>
+            exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError);
         builder.Services.AddParentProcessWatcher(builder.Configuration);
         return builder;
     }

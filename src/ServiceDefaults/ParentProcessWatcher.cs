@@ -45,7 +45,16 @@ internal sealed partial class ParentProcessWatcher(
     {
         if (OperatingSystem.IsLinux())
         {
-            return Directory.Exists($"/proc/{pid}");
+            // A parent that died but was not reaped yet is a zombie ('Z'): gone for our purposes.
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                return stat[(stat.LastIndexOf(')') + 2)..] is [not ('Z' or 'X'), ..];
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
         }
 
         try

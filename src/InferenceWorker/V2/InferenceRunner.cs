@@ -106,7 +106,9 @@ internal static class InferenceRunner
             throw V2Exception.BadRequest($"Input '{name}' is given twice.");
         }
 
-        if (!input.TryGetProperty("datatype", out var datatypeElement) || !V2Datatypes.TryParse(datatypeElement.GetString(), out var datatype))
+        if (!input.TryGetProperty("datatype", out var datatypeElement)
+            || datatypeElement.ValueKind != JsonValueKind.String
+            || !V2Datatypes.TryParse(datatypeElement.GetString(), out var datatype))
         {
             throw V2Exception.BadRequest($"Input '{name}' needs a 'datatype' such as FP32, INT64 or BOOL.");
         }
@@ -145,7 +147,7 @@ internal static class InferenceRunner
         var i = 0;
         foreach (var dimension in shape.EnumerateArray())
         {
-            if (!dimension.TryGetInt64(out dimensions[i]) || dimensions[i] < 0)
+            if (dimension.ValueKind != JsonValueKind.Number || !dimension.TryGetInt64(out dimensions[i]) || dimensions[i] < 0)
             {
                 throw V2Exception.BadRequest($"Input '{name}' shape entry {i} is not a size (a whole number ≥ 0).");
             }

@@ -60,15 +60,17 @@ internal static class TensorReader
     private static OrtValue Create<T>(string inputName, string datatype, long[] shape, JsonElement data, int count, Parse<T> parse)
         where T : unmanaged
     {
+        // Counted before allocating, so a huge shape with little data cannot claim gigabytes.
+        var given = CountElements(data);
+        if (given != count)
+        {
+            throw V2Exception.BadRequest(
+                $"Input '{inputName}' has {given} elements in 'data' but its shape [{string.Join(", ", shape)}] needs {count}.");
+        }
+
         var values = new T[count];
         var written = 0;
         Fill(data);
-        if (written != count)
-        {
-            throw V2Exception.BadRequest(
-                $"Input '{inputName}' has {written} elements in 'data' but its shape [{string.Join(", ", shape)}] needs {count}.");
-        }
-
         return OrtValue.CreateTensorValueFromMemory(values, shape);
 
         void Fill(JsonElement element)
@@ -83,13 +85,7 @@ internal static class TensorReader
                 return;
             }
 
-            if (written >= count)
-            {
-                written++;
-                return;
-            }
-
-            if (!parse(element, out var value))
+            if (!IsScalarOf<T>(element) || !parse(element, out var value))
             {
                 throw V2Exception.BadRequest($"Input '{inputName}' element {written} ({element.GetRawText()}) is not a valid {datatype} value.");
             }
@@ -97,4 +93,28 @@ internal static class TensorReader
             values[written++] = value;
         }
     }
+
+    private static int CountElements(JsonElement data)
+    {
+        if (data.ValueKind != JsonValueKind.Array)
+        {
+            return 1;
+        }
+
+        var count = 0;
+        foreach (var item in data.EnumerateArray())
+        {
+            count += CountElements(item);
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Only JSON numbers can be numeric elements and only <c>true</c>/<c>false</c> BOOL ones; anything
+    /// else (strings, null, objects) is refused before parsing, which would throw on the wrong kind.
+    /// </summary>
+    private static bool IsScalarOf<T>(JsonElement element) => typeof(T) == typeof(bool)
+        ? element.ValueKind is JsonValueKind.True or JsonValueKind.False
+        : element.ValueKind == JsonValueKind.Number;
 }

@@ -50,6 +50,11 @@ public static class ModelsApi
             return Problems.BadRequest($"Invalid model name '{request.Name}': {ModelNames.Rule}.");
         }
 
+        if (request.Tags?.FirstOrDefault(tag => tag.Value is null).Key is { } tagWithoutValue)
+        {
+            return Problems.BadRequest($"Tag '{tagWithoutValue}' has no value: tag values are strings.");
+        }
+
         var model = store.CreateModel(request.Name!, request.Description, request.Tags ?? []);
         return model is null
             ? Problems.Conflict($"A model named '{request.Name}' already exists.")
@@ -167,6 +172,10 @@ public static class ModelsApi
         {
             return Problems.BadRequest($"The multipart body is malformed: {ex.Message}");
         }
+        catch (IOException ex) when (IsMultipartReaderError(ex))
+        {
+            return Problems.BadRequest($"The multipart body ends before its closing boundary '--{boundary}--'.");
+        }
         finally
         {
             if (file is not null)
@@ -175,6 +184,13 @@ public static class ModelsApi
             }
         }
     }
+
+    /// <summary>
+    /// <see cref="MultipartReader"/> reports a body that ends before its closing boundary with a plain
+    /// <see cref="IOException"/>: thrown by the reader, it is the sender's error, not the disk's.
+    /// </summary>
+    private static bool IsMultipartReaderError(IOException exception) =>
+        exception.Source == typeof(MultipartReader).Assembly.GetName().Name;
 }
 
 /// <summary>Body of <c>GET /api/v1/models/{name}/versions</c>.</summary>

@@ -29,6 +29,7 @@ internal static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ArtifactStore>();
         builder.Services.AddSingleton<RegistryStore>();
+        builder.Services.AddHostedService<StoreInitializer>();
         builder.Services.AddHealthChecks().AddCheck<RegistryStoreHealthCheck>("store");
         builder.Services.AddOpenApi();
     }

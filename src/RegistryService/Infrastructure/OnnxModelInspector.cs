@@ -25,7 +25,8 @@ internal static class OnnxModelInspector
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new InvalidModelException(ex.Message);
+            // The runtime names the file it was given: the caller gets its reason, not our scratch path.
+            throw new InvalidModelException(ex.Message.Replace(path, "the file", StringComparison.Ordinal));
         }
     }
 

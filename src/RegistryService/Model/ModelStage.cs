@@ -13,13 +13,15 @@ public static class ModelStages
 {
     public static readonly string[] Names = Enum.GetNames<ModelStage>();
 
-    /// <summary>Parses a stage name case-insensitively; numbers are not stage names.</summary>
+    /// <summary>
+    /// Parses a stage name case-insensitively. Only the names themselves are stages: not numbers, and
+    /// not the comma-separated combinations <c>Enum.TryParse</c> accepts ("Staging,Production" would
+    /// read as Archived).
+    /// </summary>
     public static bool TryParse(string? value, out ModelStage stage)
     {
-        stage = ModelStage.None;
-        return !string.IsNullOrWhiteSpace(value)
-            && !char.IsDigit(value.Trim()[0])
-            && Enum.TryParse(value.Trim(), ignoreCase: true, out stage)
-            && Enum.IsDefined(stage);
+        var name = Array.Find(Names, candidate => candidate.Equals(value?.Trim(), StringComparison.OrdinalIgnoreCase));
+        stage = name is null ? ModelStage.None : Enum.Parse<ModelStage>(name);
+        return name is not null;
     }
 }

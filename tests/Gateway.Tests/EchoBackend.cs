@@ -1,0 +1,65 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Maestro.Gateway.Tests;
+
+/// <summary>
+/// A real HTTP server on a loopback port standing in for a Maestro service behind the gateway: every
+/// request is answered with an <see cref="Echo"/> of what arrived, so a test sees which backend the
+/// gateway chose and exactly which headers it forwarded.
+/// </summary>
+internal sealed class EchoBackend : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private EchoBackend(string name, WebApplication app, string address)
+    {
+        Name = name;
+        _app = app;
+        Address = address;
+    }
+
+    public string Name { get; }
+
+    /// <summary><c>http://127.0.0.1:port</c>, as the AppHost would put it in <c>services__name__http__N</c>.</summary>
+    public string Address { get; }
+
+    public static async Task<EchoBackend> StartAsync(string name)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.Urls.Add("http://127.0.0.1:0");
+        app.Map("/{**path}", (HttpContext context) => TypedResults.Json(new Echo(
+            name,
+            context.Request.Method,
+            context.Request.Path + context.Request.QueryString,
+            Header(context, "X-Maestro-Caller"),
+            Header(context, "X-API-Key"),
+            Header(context, "X-Request-Id"))));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new EchoBackend(name, app, address);
+    }
+
+    /// <summary>An address where nothing listens: a service that is down.</summary>
+    public static string DownAddress()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"http://127.0.0.1:{port}";
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private static string? Header(HttpContext context, string name) =>
+        context.Request.Headers.TryGetValue(name, out var values) ? values.ToString() : null;
+}

@@ -1,0 +1,97 @@
+using Maestro.RegistryService.Infrastructure;
+using Maestro.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace Maestro.RegistryService.Tests.Infrastructure;
+
+public sealed class RegistryDatabaseTests : IDisposable
+{
+    private readonly string _directory = TestPaths.NewTempDirectory("database");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private string DatabasePath => Path.Combine(_directory, "nested", "registry.db");
+
+    [Fact]
+    public void Constructor_NewFile_CreatesSchemaAtCurrentVersion()
+    {
+        var database = new RegistryDatabase(DatabasePath);
+
+        using var connection = database.Open();
+        Assert.Equal(RegistryDatabase.SchemaVersion, UserVersion(connection));
+        Assert.Equal(["aliases", "model_tags", "models", "versions"], Tables(connection));
+    }
+
+    [Fact]
+    public void Constructor_ExistingDatabase_KeepsRowsAndSchemaVersion()
+    {
+        using (var connection = new RegistryDatabase(DatabasePath).Open())
+        {
+            Execute(connection, "INSERT INTO models (name, created_at, updated_at) VALUES ('kept', 1, 1)");
+        }
+
+        SqliteConnection.ClearAllPools();
+        var reopened = new RegistryDatabase(DatabasePath);
+
+        using var again = reopened.Open();
+        Assert.Equal(RegistryDatabase.SchemaVersion, UserVersion(again));
+        Assert.Equal("kept", Scalar(again, "SELECT name FROM models"));
+    }
+
+    [Fact]
+    public void Constructor_NewerSchemaVersion_RefusesToOpen()
+    {
+        using (var connection = new RegistryDatabase(DatabasePath).Open())
+        {
+            Execute(connection, $"PRAGMA user_version = {RegistryDatabase.SchemaVersion + 5}");
+        }
+
+        SqliteConnection.ClearAllPools();
+        var error = Assert.Throws<InvalidOperationException>(() => new RegistryDatabase(DatabasePath));
+
+        Assert.Contains($"schema version {RegistryDatabase.SchemaVersion + 5}", error.Message);
+        Assert.Contains("newer registry", error.Message);
+    }
+
+    [Fact]
+    public void Open_Connection_EnforcesForeignKeys()
+    {
+        using var connection = new RegistryDatabase(DatabasePath).Open();
+
+        Assert.Throws<SqliteException>(() => Execute(connection, "INSERT INTO model_tags (model, key, value) VALUES ('ghost', 'k', 'v')"));
+    }
+
+    private static long UserVersion(SqliteConnection connection) => (long)Scalar(connection, "PRAGMA user_version")!;
+
+    private static string[] Tables(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name";
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return [.. names];
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}

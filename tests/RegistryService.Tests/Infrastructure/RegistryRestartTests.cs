@@ -1,0 +1,106 @@
+using System.Net;
+using Maestro.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace Maestro.RegistryService.Tests.Infrastructure;
+
+/// <summary>A registry restarted on the same data directory: SQLite store, artifacts and scratch space.</summary>
+public sealed class RegistryRestartTests : IDisposable
+{
+    private readonly string _dataDirectory = TestPaths.NewTempDirectory("registry-restart");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Restart_SameDataDirectory_KeepsModelsVersionsAndStages()
+    {
+        string name;
+        string sha;
+        await using (var first = new RegistryFactory(_dataDirectory, ownsDataDirectory: false))
+        {
+            using var client = first.CreateClient();
+            name = await client.CreateModelAsync("restart");
+            await client.UploadSampleAsync(name);
+            sha = (await client.UploadSampleAsync(name, RegistryClient.IrisClassifier)).GetProperty("sha256").GetString()!;
+            (await client.TransitionAsync(name, 2, "Production")).Dispose();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var second = new RegistryFactory(_dataDirectory, ownsDataDirectory: false);
+        using var restarted = second.CreateClient();
+
+        Assert.Equal(new[] { 2, 1 }, await restarted.ListVersionNumbersAsync(name));
+        Assert.Equal("Production", await restarted.StageOfAsync(name, 2));
+        using var artifact = await restarted.GetAsync($"/api/v1/models/{name}/versions/2/artifact");
+        Assert.Equal(RegistryClient.SampleBytes(RegistryClient.IrisClassifier), await artifact.Content.ReadAsByteArrayAsync());
+        Assert.Equal($"\"{sha}\"", artifact.Headers.ETag?.Tag);
+    }
+
+    [Fact]
+    public async Task Restart_AfterUploads_NextVersionContinuesTheSequence()
+    {
+        string name;
+        await using (var first = new RegistryFactory(_dataDirectory, ownsDataDirectory: false))
+        {
+            using var client = first.CreateClient();
+            name = await client.CreateModelAsync("restart-sequence");
+            await client.UploadSampleAsync(name);
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var second = new RegistryFactory(_dataDirectory, ownsDataDirectory: false);
+        using var restarted = second.CreateClient();
+
+        var version = await restarted.UploadSampleAsync(name);
+        Assert.Equal(2, version.GetProperty("version").GetInt32());
+        using var duplicate = await restarted.PostModelAsync(new { name });
+        Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+    }
+
+    [Fact]
+    public async Task Start_LeftoverPartFileInTmp_IsDeleted()
+    {
+        await using (var first = new RegistryFactory(_dataDirectory, ownsDataDirectory: false))
+        {
+            first.CreateClient().Dispose();
+        }
+
+        // What a registry killed mid-upload leaves behind.
+        Directory.CreateDirectory(Path.Combine(_dataDirectory, "tmp"));
+        var leftover = Path.Combine(_dataDirectory, "tmp", "0123456789abcdef.part");
+        await File.WriteAllBytesAsync(leftover, new byte[4096]);
+        SqliteConnection.ClearAllPools();
+
+        await using var second = new RegistryFactory(_dataDirectory, ownsDataDirectory: false);
+        second.CreateClient().Dispose();
+
+        Assert.False(File.Exists(leftover), "the leftover scratch file survived the restart");
+    }
+
+    [Fact]
+    public async Task Start_DatabaseFromNewerRegistry_FailsNamingTheSchemaVersion()
+    {
+        await using (var first = new RegistryFactory(_dataDirectory, ownsDataDirectory: false))
+        {
+            first.CreateClient().Dispose();
+        }
+
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_dataDirectory, "registry.db")}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 999";
+            command.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var second = new RegistryFactory(_dataDirectory, ownsDataDirectory: false);
+
+        var error = Assert.Throws<InvalidOperationException>(() => second.CreateClient());
+        Assert.Contains("schema version 999", error.Message);
+    }
+}

@@ -1,0 +1,35 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Hosting;
+
+namespace Maestro.ServiceDefaults.Tests;
+
+/// <summary>A body the framework cannot bind is the client's mistake in every environment.</summary>
+public sealed class BadRequestTests
+{
+    public sealed record Order(string Name, int Quantity);
+
+    [Theory]
+    [InlineData("Development")]
+    [InlineData("Production")]
+    public async Task MalformedJsonBody_AnyEnvironment_Returns400Problem(string environment)
+    {
+        await using var app = await TestApp.StartAsync(
+            map: app => app.MapPost("/orders", (Order order) => TypedResults.Ok(order)),
+            environment: environment);
+        using var client = app.GetTestClient();
+
+        using var malformed = await client.PostAsync("/orders", new StringContent("{\"name\": \"x\", \"quantity\": ", Encoding.UTF8, "application/json"));
+        using var wrongType = await client.PostAsync("/orders", new StringContent("{\"name\": \"x\", \"quantity\": \"many\"}", Encoding.UTF8, "application/json"));
+        using var valid = await client.PostAsJsonAsync("/orders", new Order("x", 2));
+
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+    }
+}
