@@ -18,7 +18,7 @@ public static class PredictApi
 {
     public const int MaxBatchSize = 100;
 
-    private static readonly long StartedAt = Stopwatch.GetTimestamp();
+    private static readonly DateTime ProcessStartedAt = Process.GetCurrentProcess().StartTime.ToUniversalTime();
 
     public static RouteGroupBuilder MapPredictApi(this IEndpointRouteBuilder app)
     {
@@ -37,7 +37,7 @@ public static class PredictApi
     }
 
     internal static async Task<Results<Ok<PredictResponse>, ProblemHttpResult>> Predict(
-        string name, HttpRequest request, ModelRepository models, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        string name, HttpRequest request, ModelRepository models, WorkerTelemetry telemetry, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var (body, problem) = await ReadAsync<PredictRequest>(request, json, cancellationToken);
@@ -51,12 +51,12 @@ public static class PredictApi
             return BadRequest("The body needs 'features': an array of numbers.");
         }
 
-        return await RunAsync(name, models, [body.Features], cancellationToken, (model, outcomes) =>
+        return await RunAsync(name, models, telemetry, [body.Features], cancellationToken, (model, outcomes) =>
             TypedResults.Ok(Response(model, outcomes[0], body.Metadata?.RequestId, started)));
     }
 
     internal static async Task<Results<Ok<BatchPredictResponse>, ProblemHttpResult>> BatchPredict(
-        string name, HttpRequest request, ModelRepository models, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        string name, HttpRequest request, ModelRepository models, WorkerTelemetry telemetry, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var (body, problem) = await ReadAsync<BatchPredictRequest>(request, json, cancellationToken);
@@ -76,7 +76,7 @@ public static class PredictApi
             return BadRequest($"Request {missing} needs 'features': an array of numbers.");
         }
 
-        return await RunAsync(name, models, requests.Select(r => r.Features!).ToArray(), cancellationToken, (model, outcomes) =>
+        return await RunAsync(name, models, telemetry, requests.Select(r => r.Features!).ToArray(), cancellationToken, (model, outcomes) =>
         {
             var predictions = outcomes.Select((outcome, i) => Response(model, outcome, requests[i].Metadata?.RequestId, started)).ToArray();
             return TypedResults.Ok(new BatchPredictResponse(predictions, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
@@ -86,7 +86,7 @@ public static class PredictApi
     internal static async Task<Results<Ok<ModelHealthResponse>, ProblemHttpResult>> Health(
         string name, ModelRepository models, CancellationToken cancellationToken)
     {
-        var uptime = Stopwatch.GetElapsedTime(StartedAt).TotalSeconds;
+        var uptime = (DateTime.UtcNow - ProcessStartedAt).TotalSeconds;
         try
         {
             using var lease = await models.AcquireAsync(name, cancellationToken);
@@ -96,7 +96,7 @@ public static class PredictApi
         {
             return TypedResults.Problem(detail: ex.Message, statusCode: StatusCodes.Status404NotFound);
         }
-        catch (RegistryUnavailableException)
+        catch (Exception ex) when (ex is RegistryUnavailableException or ModelLoadException)
         {
             var loaded = models.Peek(name);
             return TypedResults.Ok(new ModelHealthResponse("unhealthy", uptime, loaded is not null, loaded?.Version.ToString() ?? ""));
@@ -111,6 +111,7 @@ public static class PredictApi
     private static async Task<Results<Ok<T>, ProblemHttpResult>> RunAsync<T>(
         string name,
         ModelRepository models,
+        WorkerTelemetry telemetry,
         IReadOnlyList<double[]> rows,
         CancellationToken cancellationToken,
         Func<LoadedModel, (double, double)[], Ok<T>> respond)
@@ -118,21 +119,29 @@ public static class PredictApi
         try
         {
             using var lease = await models.AcquireAsync(name, cancellationToken);
-            return respond(lease.Model, SeedPredictor.Predict(lease.Model, rows));
+            var computeStarted = Stopwatch.GetTimestamp();
+            var outcomes = SeedPredictor.Predict(lease.Model, rows);
+            telemetry.Record(name, Api, "success", Stopwatch.GetElapsedTime(computeStarted));
+            return respond(lease.Model, outcomes);
         }
         catch (SeedInputException ex)
         {
+            telemetry.Record(name, Api, "client_error");
             return BadRequest(ex.Message);
         }
         catch (ModelNotFoundException ex)
         {
+            telemetry.Record(name, Api, "not_found");
             return TypedResults.Problem(detail: ex.Message, statusCode: StatusCodes.Status404NotFound);
         }
-        catch (RegistryUnavailableException ex)
+        catch (Exception ex) when (ex is RegistryUnavailableException or ModelLoadException)
         {
+            telemetry.Record(name, Api, "unavailable");
             return TypedResults.Problem(detail: ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
+
+    private const string Api = "seed";
 
     private static async Task<(T? Body, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {

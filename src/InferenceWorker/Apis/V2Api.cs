@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Maestro.InferenceWorker.Models;
 using Maestro.InferenceWorker.Registry;
@@ -38,14 +39,14 @@ public static class V2Api
     }
 
     internal static async Task<IResult> ModelMetadata(string name, ModelRepository models, CancellationToken cancellationToken) =>
-        await WithModelAsync(name, models, cancellationToken, model => TypedResults.Ok(new V2ModelMetadata(
+        await WithModelAsync(name, models, telemetry: null, cancellationToken, model => TypedResults.Ok(new V2ModelMetadata(
             model.Name,
             [model.Version.ToString()],
             "onnxruntime_onnx",
             model.InputMetadata.Select(pair => Describe(pair.Key, pair.Value)).ToArray(),
             model.OutputMetadata.Select(pair => Describe(pair.Key, pair.Value)).ToArray())));
 
-    internal static async Task<IResult> Infer(string name, HttpRequest request, ModelRepository models, CancellationToken cancellationToken)
+    internal static async Task<IResult> Infer(string name, HttpRequest request, ModelRepository models, WorkerTelemetry telemetry, CancellationToken cancellationToken)
     {
         JsonDocument document;
         try
@@ -59,31 +60,41 @@ public static class V2Api
 
         using (document)
         {
-            return await WithModelAsync(name, models, cancellationToken,
+            return await WithModelAsync(name, models, telemetry, cancellationToken,
                 model => TypedResults.Bytes(InferenceRunner.Infer(model, document.RootElement), "application/json"));
         }
     }
 
-    private static async Task<IResult> WithModelAsync(string name, ModelRepository models, CancellationToken cancellationToken, Func<LoadedModel, IResult> action)
+    /// <summary>Runs <paramref name="action"/> on the serving version; counts it when <paramref name="telemetry"/> is given.</summary>
+    private static async Task<IResult> WithModelAsync(
+        string name, ModelRepository models, WorkerTelemetry? telemetry, CancellationToken cancellationToken, Func<LoadedModel, IResult> action)
     {
         try
         {
             using var lease = await models.AcquireAsync(name, cancellationToken);
-            return action(lease.Model);
+            var started = Stopwatch.GetTimestamp();
+            var result = action(lease.Model);
+            telemetry?.Record(name, Api, "success", Stopwatch.GetElapsedTime(started));
+            return result;
         }
         catch (V2Exception ex)
         {
+            telemetry?.Record(name, Api, "client_error");
             return Error(ex.Status, ex.Message);
         }
         catch (ModelNotFoundException ex)
         {
+            telemetry?.Record(name, Api, "not_found");
             return Error(StatusCodes.Status404NotFound, ex.Message);
         }
-        catch (RegistryUnavailableException ex)
+        catch (Exception ex) when (ex is RegistryUnavailableException or ModelLoadException)
         {
+            telemetry?.Record(name, Api, "unavailable");
             return Error(StatusCodes.Status503ServiceUnavailable, ex.Message);
         }
     }
+
+    private const string Api = "v2";
 
     internal static JsonHttpResult<V2Error> Error(int status, string message) =>
         TypedResults.Json(new V2Error(message), statusCode: status);

@@ -41,7 +41,8 @@ internal sealed partial class ModelRepository : IDisposable
 
     /// <summary>
     /// A lease on the version that serves <paramref name="name"/>, loading it first if needed.
-    /// Throws <see cref="ModelNotFoundException"/> or <see cref="RegistryUnavailableException"/>.
+    /// Throws <see cref="ModelNotFoundException"/>, <see cref="RegistryUnavailableException"/> or
+    /// <see cref="ModelLoadException"/>.
     /// </summary>
     public async ValueTask<LoadedModel.Lease> AcquireAsync(string name, CancellationToken cancellationToken)
     {
@@ -86,8 +87,9 @@ internal sealed partial class ModelRepository : IDisposable
             {
                 await RefreshAsync(served, force: false, CancellationToken.None);
             }
-            catch (Exception ex) when (ex is RegistryUnavailableException or ModelNotFoundException or OnnxRuntimeException)
+            catch (Exception ex)
             {
+                // Whatever went wrong, the version loaded before keeps serving.
                 LogRefreshFailed(_logger, served.Name, ex.Message);
             }
         });
@@ -106,7 +108,9 @@ internal sealed partial class ModelRepository : IDisposable
             var model = await _registry.GetModelAsync(served.Name, cancellationToken);
             if (model is null)
             {
+                // Unknown names are not remembered, so random names cannot grow the table.
                 Swap(served, null);
+                _names.TryRemove(new KeyValuePair<string, ServedName>(served.Name, served));
                 throw new ModelNotFoundException($"No model named '{served.Name}' is registered.");
             }
 
@@ -121,11 +125,7 @@ internal sealed partial class ModelRepository : IDisposable
             var record = await _registry.GetVersionAsync(served.Name, version, cancellationToken)
                 ?? throw new ModelNotFoundException($"Model '{served.Name}' version {version} is gone from the registry.");
             var path = await _artifacts.EnsureAsync(record, cancellationToken);
-            using var sessionOptions = CreateSessionOptions();
-            var loaded = new LoadedModel(served.Name, version, record.Sha256, new InferenceSession(path, sessionOptions));
-            _telemetry.ModelLoads.Add(1, new KeyValuePair<string, object?>("model", served.Name));
-            LogLoaded(_logger, served.Name, version, record.Sha256);
-            Swap(served, loaded);
+            Swap(served, Load(served.Name, version, record.Sha256, path));
         }
         finally
         {
@@ -133,10 +133,32 @@ internal sealed partial class ModelRepository : IDisposable
         }
     }
 
+    private LoadedModel Load(string name, int version, string sha256, string path)
+    {
+        using var activity = WorkerTelemetry.ActivitySource.StartActivity("load model");
+        activity?.SetTag("maestro.model", name);
+        activity?.SetTag("maestro.model_version", version);
+        var started = _time.GetTimestamp();
+        try
+        {
+            using var sessionOptions = CreateSessionOptions();
+            var loaded = new LoadedModel(name, version, sha256, new InferenceSession(path, sessionOptions));
+            _telemetry.ModelLoadDuration.Record(_time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("model", name));
+            LogLoaded(_logger, name, version, sha256);
+            return loaded;
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+            throw new ModelLoadException($"Model '{name}' version {version} could not be loaded by this worker: {ex.Message}", ex);
+        }
+    }
+
     private void Swap(ServedName served, LoadedModel? next)
     {
         Volatile.Write(ref served.CheckedAt, _time.GetTimestamp());
         var previous = Interlocked.Exchange(ref served.Current, next);
+        _telemetry.LoadedModels.Add((next is null ? 0 : 1) - (previous is null ? 0 : 1), new KeyValuePair<string, object?>("model", served.Name));
         previous?.Retire();
     }
 

@@ -15,17 +15,32 @@ internal sealed class WorkerTelemetry : IDisposable
     public WorkerTelemetry(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(Name);
-        Inferences = _meter.CreateCounter<long>("maestro.worker.inferences", description: "Model runs, by model and outcome.");
-        InferenceDuration = _meter.CreateHistogram<double>("maestro.worker.inference.duration", unit: "s",
-            description: "Time spent in ONNX Runtime per run.");
-        ModelLoads = _meter.CreateCounter<long>("maestro.worker.model.loads", description: "Model versions loaded into ONNX Runtime.");
+        Requests = _meter.CreateCounter<long>("maestro.inference.requests",
+            description: "Inference requests by model, API (seed, v2) and outcome (success, client_error, unavailable).");
+        ComputeDuration = _meter.CreateHistogram<double>("maestro.inference.compute.duration", unit: "s",
+            description: "Time spent in ONNX Runtime per run, by model.");
+        ModelLoadDuration = _meter.CreateHistogram<double>("maestro.inference.model.load.duration", unit: "s",
+            description: "Time to load a model version into ONNX Runtime.");
+        LoadedModels = _meter.CreateUpDownCounter<long>("maestro.inference.models.loaded", description: "Model versions currently loaded.");
     }
 
-    public Counter<long> Inferences { get; }
+    public Counter<long> Requests { get; }
 
-    public Histogram<double> InferenceDuration { get; }
+    public Histogram<double> ComputeDuration { get; }
 
-    public Counter<long> ModelLoads { get; }
+    public Histogram<double> ModelLoadDuration { get; }
+
+    public UpDownCounter<long> LoadedModels { get; }
+
+    /// <summary>Counts one request and, when it ran, the time ONNX Runtime took.</summary>
+    public void Record(string model, string api, string outcome, TimeSpan? compute = null)
+    {
+        Requests.Add(1, new("model", model), new("api", api), new("outcome", outcome));
+        if (compute is { } elapsed)
+        {
+            ComputeDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("model", model));
+        }
+    }
 
     public void Dispose() => _meter.Dispose();
 }

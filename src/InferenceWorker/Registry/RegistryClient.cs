@@ -35,7 +35,7 @@ internal sealed class RegistryClient(HttpClient http)
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
             await body.CopyToAsync(target, cancellationToken);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (IsRegistryFailure(ex, cancellationToken))
         {
             throw new RegistryUnavailableException($"Downloading {name} version {version} from the registry failed: {ex.Message}", ex);
         }
@@ -54,11 +54,24 @@ internal sealed class RegistryClient(HttpClient http)
             response.EnsureSuccessStatusCode();
             return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (IsRegistryFailure(ex, cancellationToken))
         {
             throw new RegistryUnavailableException($"The model registry did not answer: {ex.Message}", ex);
         }
     }
+
+    /// <summary>
+    /// Failures of the registry or the way to it — refused or reset connections, error statuses,
+    /// timeouts and an open circuit from the resilience pipeline, an answer that is not the JSON we
+    /// expect — as opposed to the caller giving up (<paramref name="cancellationToken"/>).
+    /// </summary>
+    private static bool IsRegistryFailure(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        HttpRequestException or JsonException or IOException => true,
+        Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException => true,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        _ => false,
+    };
 }
 
 /// <summary>The parts of a registered model the worker needs to pick a version.</summary>
