@@ -71,7 +71,7 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
                 .AddMeter(TelemetryPrefix + "*")
-                .AddPrometheusExporter())
+                .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetryPrefix + "*")

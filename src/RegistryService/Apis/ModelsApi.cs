@@ -1,6 +1,7 @@
 using Maestro.RegistryService.Extensions;
 using Maestro.RegistryService.Infrastructure;
 using Maestro.RegistryService.Model;
+using Maestro.RegistryService.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
@@ -15,6 +16,9 @@ namespace Maestro.RegistryService.Apis;
 /// </summary>
 public static class ModelsApi
 {
+    /// <summary>Longest version description accepted, in characters.</summary>
+    public const int MaxDescriptionLength = 5000;
+
     public static RouteGroupBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/models").WithTags("Models");
@@ -82,16 +86,21 @@ public static class ModelsApi
             entityTag: new EntityTagHeaderValue($"\"{found.Sha256}\""));
     }
 
-    internal static Results<Ok<ModelVersion>, ProblemHttpResult> TransitionStage(string name, int version, TransitionStageRequest request, RegistryStore store)
+    internal static Results<Ok<ModelVersion>, ProblemHttpResult> TransitionStage(
+        string name, int version, TransitionStageRequest request, RegistryStore store, RegistryTelemetry telemetry)
     {
         if (!ModelStages.TryParse(request.Stage, out var stage))
         {
             return Problems.BadRequest($"Unknown stage '{request.Stage}': use one of {string.Join(", ", ModelStages.Names)}.");
         }
 
-        return store.TransitionStage(name, version, stage, request.ArchiveExistingVersions) is { } changed
-            ? TypedResults.Ok(changed)
-            : Problems.VersionNotFound(name, version);
+        if (store.TransitionStage(name, version, stage, request.ArchiveExistingVersions) is not { } changed)
+        {
+            return Problems.VersionNotFound(name, version);
+        }
+
+        telemetry.StageTransitions.Add(1, new KeyValuePair<string, object?>("stage", changed.CurrentStage));
+        return TypedResults.Ok(changed);
     }
 
     /// <summary>
@@ -105,18 +114,38 @@ public static class ModelsApi
         RegistryStore store,
         ArtifactStore artifacts,
         IOptions<RegistryOptions> options,
+        RegistryTelemetry telemetry,
         CancellationToken cancellationToken)
     {
+        var (result, outcome) = await ReceiveVersionAsync(name, request, store, artifacts, options.Value, cancellationToken);
+        telemetry.Upload(outcome);
+        if (result.Result is Created<ModelVersion> created)
+        {
+            telemetry.UploadedBytes.Add(created.Value!.SizeBytes);
+        }
+
+        return result;
+    }
+
+    private static async Task<(Results<Created<ModelVersion>, ProblemHttpResult> Result, string Outcome)> ReceiveVersionAsync(
+        string name,
+        HttpRequest request,
+        RegistryStore store,
+        ArtifactStore artifacts,
+        RegistryOptions options,
+        CancellationToken cancellationToken)
+    {
+        const string BadRequestOutcome = "bad_request";
         if (store.GetModel(name) is null)
         {
-            return Problems.ModelNotFound(name);
+            return (Problems.ModelNotFound(name), "not_found");
         }
 
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
             || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 } boundary)
         {
-            return Problems.BadRequest("Send the model as multipart/form-data with the ONNX file in the field 'file'.", StatusCodes.Status415UnsupportedMediaType);
+            return (Problems.BadRequest("Send the model as multipart/form-data with the ONNX file in the field 'file'.", StatusCodes.Status415UnsupportedMediaType), BadRequestOutcome);
         }
 
         ScratchFile? file = null;
@@ -134,47 +163,57 @@ public static class ModelsApi
                 var field = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
                 if (field == "file" && file is null)
                 {
-                    file = await artifacts.ReceiveAsync(section.Body, options.Value.MaxUploadBytes, cancellationToken);
+                    file = await artifacts.ReceiveAsync(section.Body, options.MaxUploadBytes, cancellationToken);
                 }
                 else if (field == "description")
                 {
-                    using var text = new StreamReader(section.Body);
-                    description = await text.ReadToEndAsync(cancellationToken);
+                    description = await ReadTextAsync(section.Body, MaxDescriptionLength, cancellationToken);
+                    if (description is null)
+                    {
+                        return (Problems.BadRequest($"The description is longer than {MaxDescriptionLength} characters."), BadRequestOutcome);
+                    }
                 }
             }
 
             if (file is null)
             {
-                return Problems.BadRequest("The upload has no field 'file': send the ONNX model as multipart field 'file'.");
+                return (Problems.BadRequest("The upload has no field 'file': send the ONNX model as multipart field 'file'."), BadRequestOutcome);
             }
 
             if (file.SizeBytes == 0)
             {
-                return Problems.UnprocessableEntity("The uploaded file is empty.");
+                return (Problems.UnprocessableEntity("The uploaded file is empty."), "invalid_model");
             }
 
-            var inspection = OnnxModelInspector.Inspect(file.Path);
+            ModelInspection inspection;
+            using (var activity = RegistryTelemetry.ActivitySource.StartActivity("validate model"))
+            {
+                activity?.SetTag("maestro.model", name);
+                activity?.SetTag("maestro.artifact.size", file.SizeBytes);
+                inspection = OnnxModelInspector.Inspect(file.Path);
+            }
+
             artifacts.Commit(file);
             var version = store.AddVersion(name, description, file.Sha256, file.SizeBytes, inspection);
             return version is null
-                ? Problems.ModelNotFound(name)
-                : TypedResults.Created($"/api/v1/models/{name}/versions/{version.Version}", version);
+                ? (Problems.ModelNotFound(name), "not_found")
+                : (TypedResults.Created($"/api/v1/models/{name}/versions/{version.Version}", version), "accepted");
         }
         catch (UploadTooLargeException ex)
         {
-            return Problems.BadRequest(ex.Message, StatusCodes.Status413PayloadTooLarge);
+            return (Problems.BadRequest(ex.Message, StatusCodes.Status413PayloadTooLarge), "too_large");
         }
         catch (InvalidModelException ex)
         {
-            return Problems.UnprocessableEntity($"ONNX Runtime cannot load the file: {ex.Message}");
+            return (Problems.UnprocessableEntity($"ONNX Runtime cannot load the file: {ex.Message}"), "invalid_model");
         }
         catch (InvalidDataException ex)
         {
-            return Problems.BadRequest($"The multipart body is malformed: {ex.Message}");
+            return (Problems.BadRequest($"The multipart body is malformed: {ex.Message}"), BadRequestOutcome);
         }
         catch (IOException ex) when (IsMultipartReaderError(ex))
         {
-            return Problems.BadRequest($"The multipart body ends before its closing boundary '--{boundary}--'.");
+            return (Problems.BadRequest($"The multipart body ends before its closing boundary '--{boundary}--'."), BadRequestOutcome);
         }
         finally
         {
@@ -183,6 +222,21 @@ public static class ModelsApi
                 ArtifactStore.TryDelete(file.Path);
             }
         }
+    }
+
+    /// <summary>Reads a text field of at most <paramref name="maxLength"/> characters; <c>null</c> when longer.</summary>
+    private static async Task<string?> ReadTextAsync(Stream body, int maxLength, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(body);
+        var buffer = new char[maxLength + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await reader.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+
+        return length > maxLength ? null : new string(buffer, 0, length);
     }
 
     /// <summary>

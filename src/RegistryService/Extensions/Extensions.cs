@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Maestro.RegistryService.Infrastructure;
+using Maestro.RegistryService.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,7 @@ internal static class Extensions
             kestrel.Limits.MaxRequestBodySize = registry.Value.MaxUploadBytes + MultipartOverheadBytes);
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RegistryTelemetry>();
         builder.Services.AddSingleton<ArtifactStore>();
         builder.Services.AddSingleton<RegistryStore>();
         builder.Services.AddHostedService<StoreInitializer>();

@@ -59,6 +59,19 @@ public sealed class ModelsApiUploadTests(RegistryFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task UploadVersion_DescriptionOverLimit_Returns400AndRecordsNothing()
+    {
+        var name = await _client.CreateModelAsync("long-description");
+
+        using var response = await _client.UploadAsync(name, RegistryClient.SampleBytes(RegistryClient.FraudDetector), new string('d', 5001));
+        using var atLimit = await _client.UploadAsync(name, RegistryClient.SampleBytes(RegistryClient.FraudDetector), new string('d', 5000));
+
+        Assert.Contains("5000", await response.ReadProblemDetailAsync(HttpStatusCode.BadRequest));
+        Assert.Equal(HttpStatusCode.Created, atLimit.StatusCode);
+        Assert.Equal(new[] { 1 }, await _client.ListVersionNumbersAsync(name));
+    }
+
+    [Fact]
     public async Task UploadVersion_GarbageBytes_Returns422WithRuntimeReasonAndRecordsNothing()
     {
         var name = await _client.CreateModelAsync("garbage");
