@@ -23,5 +23,15 @@ public static class ProblemDetailsEnricher
             ? id.ToString()
             : http.TraceIdentifier;
         context.ProblemDetails.Instance ??= http.Request.Path;
+        context.ProblemDetails.Detail ??= DefaultDetail(context.ProblemDetails.Status ?? http.Response.StatusCode, http.Request);
     }
+
+    /// <summary>A reason for the errors the framework raises before any handler could give one.</summary>
+    private static string? DefaultDetail(int status, HttpRequest request) => status switch
+    {
+        StatusCodes.Status415UnsupportedMediaType =>
+            $"This endpoint does not take Content-Type '{request.ContentType ?? "(none)"}'; see the API document for the media type it expects.",
+        StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}.",
+        _ => null,
+    };
 }

@@ -121,17 +121,32 @@ public sealed class PlatformTests(PlatformFixture fixture) : IClassFixture<Platf
     [Fact]
     public async Task Metrics_EveryService_ServesPrometheusText()
     {
-        using (await Platform.Http.PostAsJsonAsync("/api/v1/models/fraud-detector/predict", new { features = new[] { 0.1, 0.2, 0.3 } }))
+        for (var i = 0; i < 10; i++)
         {
+            using var predicted = await Platform.Http.PostAsJsonAsync("/api/v1/models/fraud-detector/predict", new { features = new[] { 0.1, 0.2, 0.3 } });
+            Assert.Equal(HttpStatusCode.OK, predicted.StatusCode);
         }
 
         using var direct = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var workersCounting = 0;
         foreach (var replica in (await Platform.ResourcesAsync()).Where(r => r.Resource is "registry" or "worker"))
         {
             var text = await direct.GetStringAsync($"http://127.0.0.1:{replica.Port}/metrics");
             Assert.Contains("# TYPE ", text);
             Assert.Contains("dotnet_gc_collections_total", text);
+            Assert.Contains("http_server_request_duration_seconds_bucket", text);
+            if (replica.Resource == "registry")
+            {
+                Assert.Contains("maestro_registry_uploads_total{", text);
+            }
+            else if (text.Contains("maestro_inference_requests_total{"))
+            {
+                workersCounting++;
+            }
         }
+
+        // Which worker served is the gateway's choice; the ones that did count it.
+        Assert.True(workersCounting >= 1, "no worker reports maestro_inference_requests_total");
 
         var gateway = await Platform.Http.GetStringAsync("/metrics");
         Assert.Contains("# TYPE http_server_request_duration_seconds histogram", gateway);

@@ -33,3 +33,34 @@ public sealed class BadRequestTests
         Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
     }
 }
+
+/// <summary>Errors raised by routing, before any handler runs, still say what to do.</summary>
+public sealed class FrameworkErrorDetailTests
+{
+    [Fact]
+    public async Task UnsupportedContentType_Returns415ProblemNamingTheContentType()
+    {
+        await using var app = await TestApp.StartAsync(map: app =>
+            app.MapPost("/upload", () => TypedResults.Ok()).Accepts<string>("multipart/form-data"));
+        using var client = app.GetTestClient();
+
+        using var response = await client.PostAsync("/upload", new StringContent("x", Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Contains("text/plain", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task WrongMethod_Returns405ProblemNamingTheMethod()
+    {
+        await using var app = await TestApp.StartAsync(map: app => app.MapGet("/things", () => TypedResults.Ok()));
+        using var client = app.GetTestClient();
+
+        using var response = await client.DeleteAsync("/things");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal("DELETE is not allowed on /things.", problem.GetProperty("detail").GetString());
+    }
+}

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Maestro.Gateway.Errors;
+using Maestro.Gateway.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,8 @@ namespace Maestro.Gateway.Auth;
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<ApiKeyOptions> options,
     ILoggerFactory logger,
-    UrlEncoder encoder) : AuthenticationHandler<ApiKeyOptions>(options, logger, encoder)
+    UrlEncoder encoder,
+    GatewayTelemetry telemetry) : AuthenticationHandler<ApiKeyOptions>(options, logger, encoder)
 {
     public const string KeyIdClaim = "maestro:key_id";
     public const string ScopeClaim = "scope";
@@ -51,6 +53,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         var detail = result.Failure is null
             ? $"This endpoint needs an API key: send it in the {ApiKeyOptions.HeaderName} header."
             : $"The {ApiKeyOptions.HeaderName} header holds a key the gateway does not accept.";
+        telemetry.AuthenticationFailed(result.Failure is null ? "missing" : "invalid");
         Response.Headers.WWWAuthenticate = $"{ApiKeyOptions.Scheme} header=\"{ApiKeyOptions.HeaderName}\"";
         await GatewayErrors.WriteAsync(Context, StatusCodes.Status401Unauthorized, detail);
     }

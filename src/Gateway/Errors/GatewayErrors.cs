@@ -55,7 +55,7 @@ internal static class GatewayErrors
             ForwarderError.NoAvailableDestinations => $"No healthy {cluster} instance is available right now; retry shortly.",
             ForwarderError.RequestTimedOut => $"The {cluster} service did not answer in time.",
             null => $"The {cluster} service is unavailable; retry shortly.",
-            _ => $"The {cluster} service could not be reached ({error}); retry shortly.",
+            _ => $"The {cluster} service could not be reached or broke off the response; retry shortly.",
         };
     }
 }

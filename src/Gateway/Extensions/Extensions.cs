@@ -1,6 +1,7 @@
 using Maestro.Gateway.Auth;
 using Maestro.Gateway.Discovery;
 using Maestro.Gateway.Routing;
+using Maestro.Gateway.Telemetry;
 using Microsoft.AspNetCore.Authorization;
 using Yarp.ReverseProxy.ServiceDiscovery;
 
@@ -12,6 +13,7 @@ internal static class Extensions
 
     public static void AddGateway(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<GatewayTelemetry>();
         builder.Services.AddAuthentication(ApiKeyOptions.Scheme)
             .AddScheme<ApiKeyOptions, ApiKeyAuthenticationHandler>(ApiKeyOptions.Scheme,
                 options => builder.Configuration.GetSection(AuthSection).Bind(options));
