@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Net;
+using Maestro.Testing;
 
 namespace Maestro.Gateway.Tests.Auth;
 
@@ -36,10 +36,5 @@ public sealed class AuthenticationMetricsTests(GatewayHost gateway) : IClassFixt
         return await response.Content.ReadAsStringAsync();
     }
 
-    private static double Sample(string metrics, string label) =>
-        metrics.Split('\n')
-            .Where(line => line.StartsWith("maestro_gateway_auth_failures_total{", StringComparison.Ordinal) && line.Contains(label))
-            .Select(line => double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture))
-            .DefaultIfEmpty(0)
-            .Sum();
+    private static double Sample(string metrics, string label) => PrometheusText.Sum(metrics, "maestro_gateway_auth_failures_total", label);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Maestro.Testing;
 
 namespace Maestro.InferenceWorker.Tests.Apis;
 
@@ -30,25 +31,17 @@ public sealed class WorkerMetricsTests : IAsyncLifetime
 
         var metrics = await _host.Client.GetStringAsync("/metrics");
 
-        Assert.Equal(2, Counter(metrics, "maestro_inference_requests_total", "api=\"seed\"", "model=\"metrics-probe\"", "outcome=\"success\""));
-        Assert.Equal(1, Counter(metrics, "maestro_inference_requests_total", "api=\"seed\"", "model=\"metrics-probe\"", "outcome=\"client_error\""));
-        Assert.Equal(1, Counter(metrics, "maestro_inference_requests_total", "api=\"v2\"", "model=\"metrics-probe\"", "outcome=\"success\""));
-        Assert.Equal(3, Counter(metrics, "maestro_inference_compute_duration_seconds_count", "model=\"metrics-probe\""));
-        Assert.Equal(1, Counter(metrics, "maestro_inference_models_loaded", "model=\"metrics-probe\""));
-        Assert.Equal(1, Counter(metrics, "maestro_inference_model_load_duration_seconds_count", "model=\"metrics-probe\""));
+        Assert.Equal(2, Single(metrics, "maestro_inference_requests_total", "api=\"seed\"", "model=\"metrics-probe\"", "outcome=\"success\""));
+        Assert.Equal(1, Single(metrics, "maestro_inference_requests_total", "api=\"seed\"", "model=\"metrics-probe\"", "outcome=\"client_error\""));
+        Assert.Equal(1, Single(metrics, "maestro_inference_requests_total", "api=\"v2\"", "model=\"metrics-probe\"", "outcome=\"success\""));
+        Assert.Equal(3, Single(metrics, "maestro_inference_compute_duration_seconds_count", "model=\"metrics-probe\""));
+        Assert.Equal(1, Single(metrics, "maestro_inference_models_loaded", "model=\"metrics-probe\""));
+        Assert.Equal(1, Single(metrics, "maestro_inference_model_load_duration_seconds_count", "model=\"metrics-probe\""));
     }
 
     private Task<HttpResponseMessage> Post(string path, string json) =>
         _host.Client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
-    /// <summary>The value of the one sample of <paramref name="metric"/> whose labels include all of <paramref name="labels"/>.</summary>
-    private static double Counter(string metrics, string metric, params string[] labels)
-    {
-        var samples = metrics.Split('\n')
-            .Where(line => line.StartsWith(metric + "{", StringComparison.Ordinal) || line.StartsWith(metric + " ", StringComparison.Ordinal))
-            .Where(line => labels.All(line.Contains))
-            .ToArray();
-        var sample = Assert.Single(samples);
-        return double.Parse(sample.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static double Single(string metrics, string metric, params string[] labels) =>
+        Assert.Single(PrometheusText.Samples(metrics, metric, labels));
 }

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Net;
+using Maestro.Testing;
 
 namespace Maestro.RegistryService.Tests.Extensions;
 
@@ -35,12 +34,5 @@ public sealed class RegistryMetricsTests : IClassFixture<RegistryFactory>
         Assert.True(Sample(after, "maestro_registry_uploaded_bytes_total") >= RegistryClient.SampleBytes(RegistryClient.FraudDetector).Length);
     }
 
-    /// <summary>The value of the sample of <paramref name="metric"/> with all <paramref name="labels"/>; 0 when absent.</summary>
-    private static double Sample(string metrics, string metric, params string[] labels) =>
-        metrics.Split('\n')
-            .Where(line => (line.StartsWith(metric + "{", StringComparison.Ordinal) || line.StartsWith(metric + " ", StringComparison.Ordinal))
-                && labels.All(line.Contains))
-            .Select(line => double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture))
-            .DefaultIfEmpty(0)
-            .Sum();
+    private static double Sample(string metrics, string metric, params string[] labels) => PrometheusText.Sum(metrics, metric, labels);
 }
