@@ -18,7 +18,7 @@ app.UseAuthorization();
 
 app.MapDefaultEndpoints();
 app.MapGatewayApi();
-app.MapReverseProxy();
+app.MapGatewayProxy();
 
 app.Run();
 

@@ -160,6 +160,13 @@ public sealed class PlatformTests(PlatformFixture fixture) : IClassFixture<Platf
 
         System.Diagnostics.Process.GetProcessById(before.Pid!.Value).Kill();
 
+        // Callers do not notice: a request sent to the dead worker is retried on the other one.
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await Platform.Http.PostAsJsonAsync("/api/v1/models/fraud-detector/predict", new { features = new[] { 1.0, 0.0, 1.0 } });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
         ReplicaInfo after = before;
         await Platform.WaitUntilAsync(async () =>
         {

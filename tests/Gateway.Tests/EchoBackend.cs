@@ -36,13 +36,18 @@ internal sealed class EchoBackend : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");
-        app.Map("/{**path}", (HttpContext context) => TypedResults.Json(new Echo(
-            name,
-            context.Request.Method,
-            context.Request.Path + context.Request.QueryString,
-            Header(context, "X-Maestro-Caller"),
-            Header(context, "X-API-Key"),
-            Header(context, "X-Request-Id"))));
+        app.Map("/{**path}", async (HttpContext context) =>
+        {
+            var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+            return TypedResults.Json(new Echo(
+                name,
+                context.Request.Method,
+                context.Request.Path + context.Request.QueryString,
+                Header(context, "X-Maestro-Caller"),
+                Header(context, "X-API-Key"),
+                Header(context, "X-Request-Id"),
+                body.Length == 0 ? null : body));
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new EchoBackend(name, app, address);

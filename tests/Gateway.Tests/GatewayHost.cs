@@ -50,12 +50,26 @@ public class GatewayHost : IAsyncLifetime
         return JsonSerializer.Deserialize<Echo>(body, Json)!;
     }
 
-    protected void Start(string registry, params string[] workers)
+    protected void Start(string registry, params string[] workers) => Start([registry], workers);
+
+    /// <summary>Settings applied on top of the test defaults.</summary>
+    protected Dictionary<string, string> Settings { get; } = [];
+
+    protected void Start(string[] registries, string[] workers)
     {
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Gateway:Auth:DevApiKey", ApiKey);
-            builder.UseSetting("services:registry:http:0", registry);
+            foreach (var (key, value) in Settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
+            for (var i = 0; i < registries.Length; i++)
+            {
+                builder.UseSetting($"services:registry:http:{i}", registries[i]);
+            }
+
             for (var i = 0; i < workers.Length; i++)
             {
                 builder.UseSetting($"services:worker:http:{i}", workers[i]);

@@ -1,5 +1,6 @@
 using Maestro.Gateway.Auth;
 using Maestro.Gateway.Discovery;
+using Maestro.Gateway.Resilience;
 using Maestro.Gateway.Routing;
 using Maestro.Gateway.Telemetry;
 using Microsoft.AspNetCore.Authorization;
@@ -10,6 +11,12 @@ namespace Maestro.Gateway.Extensions;
 internal static class Extensions
 {
     public const string AuthSection = "Gateway:Auth";
+
+    /// <summary>How often each destination's <c>/alive</c> is probed (default 2 s).</summary>
+    public const string HealthCheckIntervalSetting = "Gateway:Routing:HealthCheckInterval";
+
+    /// <summary>Whether destinations are probed at all (default true).</summary>
+    public const string ActiveHealthChecksSetting = "Gateway:Routing:ActiveHealthChecks";
 
     public static void AddGateway(this IHostApplicationBuilder builder)
     {
@@ -23,10 +30,27 @@ internal static class Extensions
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyOptions.Scheme).RequireAuthenticatedUser().Build());
 
         builder.Services.AddSingleton<IDestinationResolver, ServiceDiscoveryDestinationResolver>();
+        builder.Services.AddSingleton<UpstreamRetry>();
         builder.Services.AddReverseProxy()
-            .LoadFromMemory(GatewayRoutes.Routes, GatewayRoutes.Clusters)
+            .LoadFromMemory(GatewayRoutes.Routes, GatewayRoutes.Clusters(
+                builder.Configuration.GetValue(ActiveHealthChecksSetting, true)
+                    ? builder.Configuration.GetValue(HealthCheckIntervalSetting, TimeSpan.FromSeconds(2))
+                    : null))
             .AddTransforms(CallerForwarding.Apply);
 
         builder.Services.AddOpenApi();
+    }
+
+    /// <summary>The proxy pipeline: a retry around YARP's own load balancing and passive health steps.</summary>
+    public static void MapGatewayProxy(this WebApplication app)
+    {
+        var retry = app.Services.GetRequiredService<UpstreamRetry>();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use((context, next) => retry.InvokeAsync(context, () => next(context)));
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
     }
 }

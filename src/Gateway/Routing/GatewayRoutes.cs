@@ -55,13 +55,17 @@ internal static class GatewayRoutes
         },
     ];
 
-    public static IReadOnlyList<ClusterConfig> Clusters { get; } =
+    /// <summary>
+    /// The clusters, each destination probed on <c>/alive</c> every <paramref name="healthCheckInterval"/>
+    /// (never when <c>null</c>: then only failed requests take a destination out of rotation).
+    /// </summary>
+    public static IReadOnlyList<ClusterConfig> Clusters(TimeSpan? healthCheckInterval) =>
     [
-        Cluster(RegistryCluster, "http://registry"),
-        Cluster(WorkerCluster, "http://worker"),
+        Cluster(RegistryCluster, "http://registry", healthCheckInterval),
+        Cluster(WorkerCluster, "http://worker", healthCheckInterval),
     ];
 
-    private static ClusterConfig Cluster(string id, string address) => new()
+    private static ClusterConfig Cluster(string id, string address, TimeSpan? healthCheckInterval) => new()
     {
         ClusterId = id,
         LoadBalancingPolicy = "PowerOfTwoChoices",
@@ -69,7 +73,7 @@ internal static class GatewayRoutes
         HealthCheck = new()
         {
             Passive = new() { Enabled = true },
-            Active = new() { Enabled = true, Interval = TimeSpan.FromSeconds(2), Timeout = TimeSpan.FromSeconds(2), Path = "/alive" },
+            Active = new() { Enabled = healthCheckInterval is not null, Interval = healthCheckInterval, Timeout = TimeSpan.FromSeconds(2), Path = "/alive" },
         },
     };
 }

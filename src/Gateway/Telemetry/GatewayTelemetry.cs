@@ -14,9 +14,13 @@ internal sealed class GatewayTelemetry : IDisposable
         _meter = meterFactory.Create(Name);
         AuthenticationFailures = _meter.CreateCounter<long>("maestro.gateway.auth.failures",
             description: "Requests refused for their credentials, by reason (missing, invalid).");
+        UpstreamRetries = _meter.CreateCounter<long>("maestro.gateway.upstream.retries",
+            description: "Proxied requests retried on another destination after the first failed before answering, by cluster.");
     }
 
     public Counter<long> AuthenticationFailures { get; }
+
+    public Counter<long> UpstreamRetries { get; }
 
     public void AuthenticationFailed(string reason) =>
         AuthenticationFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));

@@ -1,0 +1,116 @@
+using Maestro.Gateway.Routing;
+using Maestro.Gateway.Telemetry;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Model;
+
+namespace Maestro.Gateway.Resilience;
+
+/// <summary>
+/// Retries a proxied request once on another destination when the first never reached its service:
+/// the connection was refused or failed (always safe), or — for inference and reads, which have no
+/// side effects — the service dropped the connection before any response byte. The failed
+/// destination is taken out of rotation at once (passive health) until its active health check, or
+/// <see cref="Reactivation"/>, lets it back. YARP has no retry of its own.
+/// </summary>
+/// <remarks>
+/// Only requests whose body can be replayed are retried: no body, or one of at most
+/// <see cref="MaxReplayableBodyBytes"/>, buffered for that purpose. Larger bodies (model uploads) are
+/// forwarded as a stream and never retried.
+/// </remarks>
+internal sealed partial class UpstreamRetry(IDestinationHealthUpdater health, GatewayTelemetry telemetry, ILogger<UpstreamRetry> logger)
+{
+    public const int MaxReplayableBodyBytes = 1024 * 1024;
+    public static readonly TimeSpan Reactivation = TimeSpan.FromSeconds(5);
+
+    public async Task InvokeAsync(HttpContext context, Func<Task> next)
+    {
+        var replayable = PrepareReplay(context.Request);
+        var proxy = context.GetReverseProxyFeature();
+
+        // Load balancing narrows AvailableDestinations to the one it picks; keep the full list.
+        var candidates = proxy.AvailableDestinations;
+        await next();
+
+        var error = context.GetForwarderErrorFeature();
+        if (error is null || proxy.ProxiedDestination is not { } failed || context.Response.HasStarted
+            || !NeverAnswered(error, proxy, context.Request))
+        {
+            return;
+        }
+
+        if (proxy.Route.Cluster is { } cluster)
+        {
+            health.SetPassive(cluster, failed, DestinationHealth.Unhealthy, Reactivation);
+        }
+
+        var others = candidates.Where(destination => destination != failed).ToArray();
+        if (!replayable || others.Length == 0)
+        {
+            return;
+        }
+
+        LogRetry(logger, proxy.Cluster.Config.ClusterId, failed.DestinationId, error.Error);
+        telemetry.UpstreamRetries.Add(1, new KeyValuePair<string, object?>("cluster", proxy.Cluster.Config.ClusterId));
+        context.Features.Set<IForwarderErrorFeature>(null);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        if (context.Request.Body.CanSeek)
+        {
+            context.Request.Body.Position = 0;
+        }
+
+        proxy.AvailableDestinations = others;
+        proxy.ProxiedDestination = null;
+        await next();
+    }
+
+    private static bool PrepareReplay(HttpRequest request)
+    {
+        if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
+        {
+            return true;
+        }
+
+        if (request.ContentLength is > 0 and <= MaxReplayableBodyBytes)
+        {
+            request.EnableBuffering(bufferThreshold: MaxReplayableBodyBytes, bufferLimit: MaxReplayableBodyBytes);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the service cannot have acted on the request (or acting twice is harmless).</summary>
+    private static bool NeverAnswered(IForwarderErrorFeature error, IReverseProxyFeature proxy, HttpRequest request)
+    {
+        if (error.Error != ForwarderError.Request)
+        {
+            return false;
+        }
+
+        var failure = Find<HttpRequestException>(error.Exception)?.HttpRequestError;
+        return failure switch
+        {
+            HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError => true,
+            HttpRequestError.ResponseEnded => HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
+                || proxy.Cluster.Config.ClusterId == GatewayRoutes.WorkerCluster,
+            _ => false,
+        };
+    }
+
+    private static T? Find<T>(Exception? exception) where T : Exception
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Cluster} destination {Destination} failed before answering ({Error}); retrying on another.")]
+    private static partial void LogRetry(ILogger logger, string cluster, string destination, ForwarderError error);
+}
