@@ -80,22 +80,25 @@ internal sealed partial class UpstreamRetry(IDestinationHealthUpdater health, Ga
         return false;
     }
 
-    /// <summary>Whether the service cannot have acted on the request (or acting twice is harmless).</summary>
+    /// <summary>
+    /// Whether the request may be sent again: it never reached the service (the connection failed),
+    /// or no response had begun and repeating it is harmless (reads, and inference, which changes
+    /// nothing).
+    /// </summary>
     private static bool NeverAnswered(IForwarderErrorFeature error, IReverseProxyFeature proxy, HttpRequest request)
     {
-        if (error.Error != ForwarderError.Request)
+        if (error.Error is not (ForwarderError.Request or ForwarderError.RequestBodyDestination))
         {
             return false;
         }
 
-        var failure = Find<HttpRequestException>(error.Exception)?.HttpRequestError;
-        return failure switch
+        if (Find<HttpRequestException>(error.Exception)?.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
         {
-            HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError => true,
-            HttpRequestError.ResponseEnded => HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
-                || proxy.Cluster.Config.ClusterId == GatewayRoutes.WorkerCluster,
-            _ => false,
-        };
+            return true;
+        }
+
+        return HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
+            || proxy.Cluster.Config.ClusterId == GatewayRoutes.WorkerCluster;
     }
 
     private static T? Find<T>(Exception? exception) where T : Exception
