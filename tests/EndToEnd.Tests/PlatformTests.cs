@@ -131,6 +131,13 @@ public sealed class PlatformTests(PlatformFixture fixture) : IClassFixture<Platf
         var workersCounting = 0;
         foreach (var replica in (await Platform.ResourcesAsync()).Where(r => r.Resource is "registry" or "worker"))
         {
+            // Some traffic of its own first: a replica restarted by another test may have served none yet.
+            var path = replica.Resource == "registry" ? "/api/v1/models/fraud-detector" : "/v2/health/ready";
+            using (var served = await direct.GetAsync($"http://127.0.0.1:{replica.Port}{path}"))
+            {
+                Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            }
+
             var text = await direct.GetStringAsync($"http://127.0.0.1:{replica.Port}/metrics");
             Assert.Contains("# TYPE ", text);
             Assert.Contains("dotnet_gc_collections_total", text);

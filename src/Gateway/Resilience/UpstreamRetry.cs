@@ -15,18 +15,20 @@ namespace Maestro.Gateway.Resilience;
 /// </summary>
 /// <remarks>
 /// Only requests whose body can be replayed are retried: no body, or one of at most
-/// <see cref="MaxReplayableBodyBytes"/>, buffered for that purpose. Larger bodies (model uploads) are
-/// forwarded as a stream and never retried.
+/// <see cref="MaxReplayableBodyBytes"/> (chunked inference bodies: up to
+/// <see cref="MaxChunkedInferenceBodyBytes"/>), buffered for that purpose. Larger bodies (model
+/// uploads) are forwarded as a stream and never retried.
 /// </remarks>
 internal sealed partial class UpstreamRetry(IDestinationHealthUpdater health, GatewayTelemetry telemetry, ILogger<UpstreamRetry> logger)
 {
     public const int MaxReplayableBodyBytes = 1024 * 1024;
+    public const int MaxChunkedInferenceBodyBytes = 10 * 1024 * 1024;
     public static readonly TimeSpan Reactivation = TimeSpan.FromSeconds(5);
 
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
-        var replayable = PrepareReplay(context.Request);
         var proxy = context.GetReverseProxyFeature();
+        var replayable = PrepareReplay(context.Request, proxy.Cluster.Config.ClusterId == GatewayRoutes.WorkerCluster);
 
         // Load balancing narrows AvailableDestinations to the one it picks; keep the full list.
         var candidates = proxy.AvailableDestinations;
@@ -64,7 +66,11 @@ internal sealed partial class UpstreamRetry(IDestinationHealthUpdater health, Ga
         await next();
     }
 
-    private static bool PrepareReplay(HttpRequest request)
+    /// <summary>
+    /// Buffers the body when it is small enough to send twice. A body without a length (chunked, as
+    /// many HTTP clients send JSON) is buffered only for inference, up to <see cref="MaxChunkedInferenceBodyBytes"/>.
+    /// </summary>
+    private static bool PrepareReplay(HttpRequest request, bool inference)
     {
         if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
         {
@@ -74,6 +80,12 @@ internal sealed partial class UpstreamRetry(IDestinationHealthUpdater health, Ga
         if (request.ContentLength is > 0 and <= MaxReplayableBodyBytes)
         {
             request.EnableBuffering(bufferThreshold: MaxReplayableBodyBytes, bufferLimit: MaxReplayableBodyBytes);
+            return true;
+        }
+
+        if (request.ContentLength is null && inference)
+        {
+            request.EnableBuffering(bufferThreshold: MaxReplayableBodyBytes, bufferLimit: MaxChunkedInferenceBodyBytes);
             return true;
         }
 

@@ -65,6 +65,24 @@ public sealed class UpstreamRetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Predict_ChunkedBodyOneWorkerDown_EveryRequestSucceedsWithItsBody()
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            var body = $$"""{"features": [{{i}}, 0.5]}""";
+            using var request = GatewayHost.Authenticated(HttpMethod.Post, "/api/v1/models/fraud/predict");
+            request.Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body)));
+            request.Content.Headers.ContentType = new("application/json");
+            request.Headers.TransferEncodingChunked = true;
+
+            var echo = await gateway.EchoAsync(request);
+
+            Assert.Equal("worker-live", echo.Backend);
+            Assert.Equal(body, echo.Body);
+        }
+    }
+
+    [Fact]
     public async Task CreateModel_OneRegistryDown_ConnectFailureIsRetriedOnce()
     {
         var before = await RetriesAsync("registry");
