@@ -95,10 +95,12 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Probes stay anonymous where a service requires callers (the gateway): orchestrators call them.
-        app.MapHealthChecks(HealthEndpointPath).DisableHttpMetrics().AllowAnonymous();
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync })
+            .DisableHttpMetrics().AllowAnonymous();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(LiveTag),
+            ResponseWriter = HealthReportWriter.WriteAsync,
         }).DisableHttpMetrics().AllowAnonymous();
         app.MapPrometheusScrapingEndpoint(MetricsEndpointPath).DisableHttpMetrics();
         return app;

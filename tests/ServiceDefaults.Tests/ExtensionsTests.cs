@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -23,7 +25,9 @@ public sealed class ExtensionsTests
         using var alive = await client.GetAsync("/alive");
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+        var report = await health.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Healthy", report.GetProperty("status").GetString());
+        Assert.Equal("self", report.GetProperty("checks")[0].GetProperty("name").GetString());
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
     }
 
@@ -38,7 +42,11 @@ public sealed class ExtensionsTests
         using var alive = await client.GetAsync("/alive");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
-        Assert.Equal("Unhealthy", await health.Content.ReadAsStringAsync());
+        var report = await health.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Unhealthy", report.GetProperty("status").GetString());
+        var database = report.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "database");
+        Assert.Equal("Unhealthy", database.GetProperty("status").GetString());
+        Assert.Equal("down", database.GetProperty("description").GetString());
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
     }
 

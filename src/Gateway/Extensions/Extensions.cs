@@ -1,5 +1,7 @@
 using Maestro.Gateway.Auth;
 using Maestro.Gateway.Discovery;
+using Maestro.Gateway.Health;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Maestro.Gateway.Resilience;
 using Maestro.Gateway.Routing;
 using Maestro.Gateway.Telemetry;
@@ -38,8 +40,19 @@ internal static class Extensions
                     : null))
             .AddTransforms(CallerForwarding.Apply);
 
+        // GET /health reports each dependency, as the registry report's health endpoint does.
+        builder.Services.AddHealthChecks()
+            .Add(ClusterCheck(GatewayRoutes.RegistryCluster))
+            .Add(ClusterCheck(GatewayRoutes.WorkerCluster));
+
         builder.Services.AddOpenApi();
     }
+
+    private static HealthCheckRegistration ClusterCheck(string cluster) => new(
+        cluster,
+        provider => new ClusterHealthCheck(provider.GetRequiredService<Yarp.ReverseProxy.IProxyStateLookup>(), cluster),
+        failureStatus: HealthStatus.Degraded,
+        tags: null);
 
     /// <summary>The proxy pipeline: a retry around YARP's own load balancing and passive health steps.</summary>
     public static void MapGatewayProxy(this WebApplication app)

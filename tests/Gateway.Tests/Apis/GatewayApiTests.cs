@@ -26,7 +26,21 @@ public sealed class GatewayApiTests(GatewayHost gateway) : IClassFixture<Gateway
         var response = await gateway.Client.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", report.RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Health_BackendsUp_ListsRegistryAndWorkersWithTheirCounts()
+    {
+        using var response = await gateway.Client.GetAsync("/health");
+
+        using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var checks = report.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
+        Assert.Equal("Healthy", checks["registry"].GetProperty("status").GetString());
+        Assert.Equal(1, checks["registry"].GetProperty("data").GetProperty("total").GetInt32());
+        Assert.Equal("Healthy", checks["worker"].GetProperty("status").GetString());
+        Assert.Equal(2, checks["worker"].GetProperty("data").GetProperty("total").GetInt32());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -17,7 +18,9 @@ public sealed class ExtensionsTests(RegistryFactory factory) : IClassFixture<Reg
         using var response = await client.GetAsync("/health");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", report.RootElement.GetProperty("status").GetString());
+        Assert.Contains(report.RootElement.GetProperty("checks").EnumerateArray(), check => check.GetProperty("name").GetString() == "store");
     }
 
     [Fact]
