@@ -61,9 +61,9 @@ internal static class ExpectedOutputs
         tensor["data"]!.AsArray().Select(d => d!.GetValue<double>()).ToArray();
 
     /// <summary>
-    /// Asserts a V2 output tensor equals the expected one: datatype and shape exactly, integers and
-    /// booleans exactly, FP32 within 1e-5 (ONNX Runtime may round the last bits differently),
-    /// FP64 to 12 significant digits.
+    /// Asserts a V2 output tensor equals the expected one: datatype and shape exactly, integers,
+    /// booleans and strings exactly, FP16 to the same half-precision value, FP32 within 1e-5 (ONNX
+    /// Runtime may round the last bits differently), FP64 to 12 significant digits.
     /// </summary>
     public static void AssertTensor(JsonObject expected, JsonElement actual)
     {
@@ -86,8 +86,15 @@ internal static class ExpectedOutputs
                     Assert.True(Math.Abs(w - got[i].GetDouble()) <= tolerance,
                         $"{datatype} element {i}: expected {w}, got {got[i].GetRawText()}");
                     break;
+                case "FP16":
+                    Assert.True((Half)want[i]!.GetValue<double>() == (Half)got[i].GetDouble(),
+                        $"FP16 element {i}: expected {want[i]!.ToJsonString()}, got {got[i].GetRawText()}");
+                    break;
                 case "BOOL":
                     Assert.Equal(want[i]!.GetValue<bool>(), got[i].GetBoolean());
+                    break;
+                case "BYTES":
+                    Assert.Equal(want[i]!.GetValue<string>(), got[i].GetString());
                     break;
                 default:
                     Assert.Equal(want[i]!.GetValue<long>(), got[i].GetInt64());

@@ -30,7 +30,8 @@ internal sealed class WorkerHost : IAsyncDisposable
     private readonly WebApplicationFactory<registry::Program> _registry;
     private readonly WebApplicationFactory<Program> _worker;
 
-    public WorkerHost()
+    /// <param name="settings">Worker configuration beyond the defaults, e.g. <c>Worker:MaxExtraVersions</c>.</param>
+    public WorkerHost(IReadOnlyDictionary<string, string>? settings = null)
     {
         _registry = new WebApplicationFactory<registry::Program>().WithWebHostBuilder(builder =>
             builder.UseSetting("Registry:DataDirectory", _registryData));
@@ -41,6 +42,11 @@ internal sealed class WorkerHost : IAsyncDisposable
             builder.UseSetting("services:registry:http:0", "http://localhost");
             builder.UseSetting("Worker:DataDirectory", WorkerData);
             builder.UseSetting("Worker:RefreshInterval", RefreshInterval.ToString());
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                builder.UseSetting(key, value);
+            }
+
             builder.ConfigureTestServices(services =>
             {
                 services.AddSingleton<TimeProvider>(Time);

@@ -19,6 +19,13 @@ public sealed class WorkerOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How many versions a worker keeps loaded, beyond the serving ones, for requests that name a version
+    /// (<c>/v2/models/{name}/versions/{version}/…</c>); the least recently used is unloaded first.
+    /// </summary>
+    [Range(0, 64)]
+    public int MaxExtraVersions { get; set; } = 4;
+
     /// <summary>Threads one inference may use; 1 suits many small concurrent requests.</summary>
     [Range(1, 256)]
     public int IntraOpThreads { get; set; } = 1;

@@ -12,7 +12,9 @@ namespace Maestro.InferenceWorker.Models;
 /// answer is cached, and once it is older than <see cref="WorkerOptions.RefreshInterval"/> a
 /// background refresh asks the registry again while requests keep using the current version. A new
 /// serving version is downloaded, loaded, and swapped in atomically; the old one is retired and
-/// disposed when its last request finishes.
+/// disposed when its last request finishes. Versions asked for by number that do not serve their
+/// name are loaded on demand through the same artifact cache and kept in a small
+/// <see cref="VersionedModelCache"/>.
 /// </summary>
 internal sealed partial class ModelRepository : IDisposable
 {
@@ -23,6 +25,8 @@ internal sealed partial class ModelRepository : IDisposable
     private readonly TimeProvider _time;
     private readonly WorkerTelemetry _telemetry;
     private readonly ILogger<ModelRepository> _logger;
+    private readonly VersionedModelCache _versions;
+    private readonly SemaphoreSlim _versionGate = new(1, 1);
 
     public ModelRepository(
         RegistryClient registry,
@@ -37,6 +41,7 @@ internal sealed partial class ModelRepository : IDisposable
         _time = time;
         _telemetry = telemetry;
         _logger = logger;
+        _versions = new VersionedModelCache(_options.MaxExtraVersions, model => CountLoaded(model.Name, -1));
     }
 
     /// <summary>
@@ -66,6 +71,58 @@ internal sealed partial class ModelRepository : IDisposable
                 return lease;
             }
         }
+    }
+
+    /// <summary>
+    /// A lease on version <paramref name="version"/> of <paramref name="name"/>: the serving version when
+    /// it is that one, else a version kept for explicit requests, loading it first if needed. Throws
+    /// <see cref="ModelNotFoundException"/>, <see cref="RegistryUnavailableException"/> or
+    /// <see cref="ModelLoadException"/>.
+    /// </summary>
+    public async ValueTask<LoadedModel.Lease> AcquireAsync(string name, int version, CancellationToken cancellationToken)
+    {
+        if (TryAcquireLoaded(name, version, out var lease))
+        {
+            return lease;
+        }
+
+        // Loads of explicit versions are rare: one at a time, and never the same one twice.
+        await _versionGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (TryAcquireLoaded(name, version, out lease))
+            {
+                return lease;
+            }
+
+            var record = await _registry.GetVersionAsync(name, version, cancellationToken);
+            if (record is null)
+            {
+                throw new ModelNotFoundException(await _registry.GetModelAsync(name, cancellationToken) is null
+                    ? $"No model named '{name}' is registered."
+                    : $"Model '{name}' has no version {version}.");
+            }
+
+            var path = await _artifacts.EnsureAsync(record, cancellationToken);
+            return _versions.Add(Load(name, version, record.Sha256, path));
+        }
+        finally
+        {
+            _versionGate.Release();
+        }
+    }
+
+    /// <summary>The versions loaded for explicit requests, most recently used first.</summary>
+    public IReadOnlyList<(string Name, int Version)> ExplicitVersions => _versions.Entries;
+
+    private bool TryAcquireLoaded(string name, int version, out LoadedModel.Lease lease)
+    {
+        if (_names.TryGetValue(name, out var served) && served.Current is { } current && current.Version == version && current.TryAcquire(out lease))
+        {
+            return true;
+        }
+
+        return _versions.TryAcquire(name, version, out lease);
     }
 
     /// <summary>The loaded version of a name, if any, without loading anything.</summary>
@@ -122,6 +179,13 @@ internal sealed partial class ModelRepository : IDisposable
                 return;
             }
 
+            // A version already loaded for explicit requests is promoted rather than loaded twice.
+            if (_versions.TryTake(served.Name, version) is { } explicitlyLoaded)
+            {
+                Swap(served, explicitlyLoaded);
+                return;
+            }
+
             var record = await _registry.GetVersionAsync(served.Name, version, cancellationToken)
                 ?? throw new ModelNotFoundException($"Model '{served.Name}' version {version} is gone from the registry.");
             var path = await _artifacts.EnsureAsync(record, cancellationToken);
@@ -143,6 +207,7 @@ internal sealed partial class ModelRepository : IDisposable
         {
             using var sessionOptions = CreateSessionOptions();
             var loaded = new LoadedModel(name, version, sha256, new InferenceSession(path, sessionOptions));
+            CountLoaded(name, +1);
             _telemetry.ModelLoadDuration.Record(_time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("model", name));
             LogLoaded(_logger, name, version, sha256);
             return loaded;
@@ -158,9 +223,15 @@ internal sealed partial class ModelRepository : IDisposable
     {
         Volatile.Write(ref served.CheckedAt, _time.GetTimestamp());
         var previous = Interlocked.Exchange(ref served.Current, next);
-        _telemetry.LoadedModels.Add((next is null ? 0 : 1) - (previous is null ? 0 : 1), new KeyValuePair<string, object?>("model", served.Name));
-        previous?.Retire();
+        if (previous is not null)
+        {
+            previous.Retire();
+            CountLoaded(served.Name, -1);
+        }
     }
+
+    private void CountLoaded(string name, int change) =>
+        _telemetry.LoadedModels.Add(change, new KeyValuePair<string, object?>("model", name));
 
     private SessionOptions CreateSessionOptions() => new()
     {
@@ -176,6 +247,8 @@ internal sealed partial class ModelRepository : IDisposable
         {
             Swap(served, null);
         }
+
+        _versions.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving {Model} version {Version} (sha256 {Sha256}).")]

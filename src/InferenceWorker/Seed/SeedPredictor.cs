@@ -1,4 +1,5 @@
 using Maestro.InferenceWorker.Models;
+using Maestro.InferenceWorker.V2;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -8,7 +9,8 @@ namespace Maestro.InferenceWorker.Seed;
 /// The seed protocol's view of a model: rows of numbers in, a prediction and its confidence out.
 /// Works for models with one numeric input of shape [batch, n] (or [n]) and outputs that are either
 /// one probability tensor — a single column is read as the positive class's probability, several
-/// columns as one probability per class — or a label tensor beside a probability tensor.
+/// columns as one probability per class — or a label tensor beside a probability tensor, which
+/// scikit-learn exports (ZipMap) may give as a sequence of maps from class to probability instead.
 /// </summary>
 internal static class SeedPredictor
 {
@@ -96,35 +98,53 @@ internal static class SeedPredictor
 
     private static (double, double)[] Interpret(LoadedModel model, IReadOnlyList<OrtValue> outputs, int count)
     {
-        OrtValue? labels = null;
-        OrtValue? probabilities = null;
+        double[]? labels = null;
+        double[]? scores = null;
+        string? notConvertible = null;
         foreach (var output in outputs)
         {
             if (output.OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
             {
+                // sklearn's ZipMap: one map per row from class label to probability.
+                if (scores is null)
+                {
+                    if (MapSequences.TryToMatrix(output, out var matrix, out var reason))
+                    {
+                        scores = Array.ConvertAll(matrix.Values, v => (double)v);
+                    }
+                    else
+                    {
+                        notConvertible ??= reason;
+                    }
+                }
+
                 continue;
             }
 
             var type = output.GetTensorTypeAndShape().ElementDataType;
             if (type is TensorElementType.Float or TensorElementType.Double)
             {
-                probabilities ??= output;
+                scores ??= ReadDoubles(output);
             }
             else if (type is TensorElementType.Int64 or TensorElementType.Int32)
             {
-                labels ??= output;
+                labels ??= ReadDoubles(output);
             }
         }
 
-        if (probabilities is null)
+        if (scores is null)
         {
+            var why = notConvertible is null ? "" : $" (its non-tensor output cannot be read as probabilities: {notConvertible})";
             throw new SeedInputException(
-                $"Model '{model.Name}' has no float tensor output to read a probability from; use POST /v2/models/{model.Name}/infer.");
+                $"Model '{model.Name}' has no float tensor output to read a probability from{why}; use POST /v2/models/{model.Name}/infer.");
         }
 
-        var scores = ReadDoubles(probabilities);
         var width = scores.Length / count;
-        var labelValues = labels is null ? null : ReadDoubles(labels);
+        if (width == 0)
+        {
+            throw new SeedInputException($"Model '{model.Name}' answered no probabilities; use POST /v2/models/{model.Name}/infer.");
+        }
+
         var results = new (double, double)[count];
         for (var i = 0; i < count; i++)
         {
@@ -132,7 +152,7 @@ internal static class SeedPredictor
             if (width == 1)
             {
                 var p = row[0];
-                results[i] = (labelValues?[i] ?? (p >= 0.5 ? 1 : 0), Math.Max(p, 1 - p));
+                results[i] = (labels?[i] ?? (p >= 0.5 ? 1 : 0), Math.Max(p, 1 - p));
             }
             else
             {
@@ -145,7 +165,7 @@ internal static class SeedPredictor
                     }
                 }
 
-                results[i] = (labelValues?[i] ?? best, row[best]);
+                results[i] = (labels?[i] ?? best, row[best]);
             }
         }
 

@@ -6,8 +6,9 @@ namespace Maestro.InferenceWorker.V2;
 
 /// <summary>
 /// Turns a V2 JSON input tensor (<c>data</c> flat or nested, row-major) into an ONNX Runtime value of
-/// the model's element type, checking every element. Datatypes not handled here yet are refused with
-/// a 400 that names them.
+/// the model's element type, checking every element: numbers for the numeric types (FP16 and BF16
+/// rounded to the nearest representable value, refused when out of range), <c>true</c>/<c>false</c>
+/// for BOOL, strings for BYTES.
 /// </summary>
 internal static class TensorReader
 {
@@ -33,11 +34,24 @@ internal static class TensorReader
                 v = e.ValueKind == JsonValueKind.True;
                 return e.ValueKind is JsonValueKind.True or JsonValueKind.False;
             }),
+            TensorElementType.Float16 => Create(inputName, "FP16", shape, data, count, static (JsonElement e, out Float16 v) =>
+            {
+                var half = e.TryGetDouble(out var d) ? (Half)d : Half.NaN;
+                v = new Float16(BitConverter.HalfToUInt16Bits(half));
+                return Half.IsFinite(half);
+            }),
+            TensorElementType.BFloat16 => Create(inputName, "BF16", shape, data, count, static (JsonElement e, out BFloat16 v) =>
+            {
+                v = e.TryGetSingle(out var f) && float.IsFinite(f) ? (BFloat16)f : BFloat16.NaN;
+                return BFloat16.IsFinite(v);
+            }),
+            TensorElementType.String => CreateStrings(inputName, shape, data, count),
             _ => throw V2Exception.BadRequest($"Input '{inputName}' has datatype {V2Datatypes.NameOf(type)}, which this worker cannot read from JSON yet."),
         };
     }
 
-    private static int ElementCount(string inputName, long[] shape)
+    /// <summary>The number of elements <paramref name="shape"/> holds; 400 when it is negative or too large for one array.</summary>
+    public static int ElementCount(string inputName, long[] shape)
     {
         long count = 1;
         foreach (var dimension in shape)
@@ -60,14 +74,7 @@ internal static class TensorReader
     private static OrtValue Create<T>(string inputName, string datatype, long[] shape, JsonElement data, int count, Parse<T> parse)
         where T : unmanaged
     {
-        // Counted before allocating, so a huge shape with little data cannot claim gigabytes.
-        var given = CountElements(data);
-        if (given != count)
-        {
-            throw V2Exception.BadRequest(
-                $"Input '{inputName}' has {given} elements in 'data' but its shape [{string.Join(", ", shape)}] needs {count}.");
-        }
-
+        CheckCount(inputName, shape, data, count);
         var values = new T[count];
         var written = 0;
         Fill(data);
@@ -91,6 +98,55 @@ internal static class TensorReader
             }
 
             values[written++] = value;
+        }
+    }
+
+    private static OrtValue CreateStrings(string inputName, long[] shape, JsonElement data, int count)
+    {
+        CheckCount(inputName, shape, data, count);
+        var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
+        try
+        {
+            var written = 0;
+            Fill(data);
+            return value;
+
+            void Fill(JsonElement element)
+            {
+                if (element.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        Fill(item);
+                    }
+
+                    return;
+                }
+
+                if (element.ValueKind != JsonValueKind.String)
+                {
+                    throw V2Exception.BadRequest($"Input '{inputName}' element {written} ({element.GetRawText()}) is not a valid BYTES value: send JSON strings.");
+                }
+
+                value.StringTensorSetElementAt(JsonStrings.Read(element, $"Input '{inputName}' element {written}").AsSpan(), written);
+                written++;
+            }
+        }
+        catch
+        {
+            value.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Counted before allocating, so a huge shape with little data cannot claim gigabytes.</summary>
+    private static void CheckCount(string inputName, long[] shape, JsonElement data, int count)
+    {
+        var given = CountElements(data);
+        if (given != count)
+        {
+            throw V2Exception.BadRequest(
+                $"Input '{inputName}' has {given} elements in 'data' but its shape [{string.Join(", ", shape)}] needs {count}.");
         }
     }
 

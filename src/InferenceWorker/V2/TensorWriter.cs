@@ -1,13 +1,37 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Maestro.InferenceWorker.V2;
 
-/// <summary>Writes an ONNX Runtime tensor as a V2 JSON output: name, datatype, shape and flat data.</summary>
+/// <summary>
+/// Writes an ONNX Runtime tensor as a V2 JSON output: name, datatype, shape and either flat
+/// <c>data</c> or, for Triton's binary tensor extension, <c>parameters.binary_data_size</c>.
+/// </summary>
 internal static class TensorWriter
 {
     public static void Write(Utf8JsonWriter writer, string name, OrtValue value)
+    {
+        var type = WriteStart(writer, name, value);
+        writer.WriteStartArray("data");
+        WriteData(writer, name, type, value);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The output's description without data, which follows the JSON as <paramref name="binarySize"/> raw bytes.</summary>
+    public static void WriteBinary(Utf8JsonWriter writer, string name, OrtValue value, long binarySize)
+    {
+        WriteStart(writer, name, value);
+        writer.WriteStartObject("parameters");
+        writer.WriteNumber("binary_data_size", binarySize);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static TensorElementType WriteStart(Utf8JsonWriter writer, string name, OrtValue value)
     {
         if (value.OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
         {
@@ -26,10 +50,7 @@ internal static class TensorWriter
         }
 
         writer.WriteEndArray();
-        writer.WriteStartArray("data");
-        WriteData(writer, name, info.ElementDataType, value);
-        writer.WriteEndArray();
-        writer.WriteEndObject();
+        return info.ElementDataType;
     }
 
     private static void WriteData(Utf8JsonWriter writer, string name, TensorElementType type, OrtValue value)
@@ -69,8 +90,26 @@ internal static class TensorWriter
             case TensorElementType.Bool:
                 foreach (var v in value.GetTensorDataAsSpan<bool>()) writer.WriteBooleanValue(v);
                 break;
+            case TensorElementType.Float16:
+                foreach (var v in value.GetTensorDataAsSpan<Float16>()) WriteHalf(writer, BitConverter.UInt16BitsToHalf(v.value));
+                break;
+            case TensorElementType.BFloat16:
+                foreach (var v in value.GetTensorDataAsSpan<BFloat16>()) WriteFloat(writer, (float)v);
+                break;
             case TensorElementType.String:
-                foreach (var v in value.GetStringTensorAsArray()) writer.WriteStringValue(v);
+                var count = (int)value.GetTensorTypeAndShape().ElementCount;
+                for (var i = 0; i < count; i++)
+                {
+                    var text = value.GetStringElementAsSpan(i);
+                    if (!Utf8.IsValid(text))
+                    {
+                        throw V2Exception.BadRequest(
+                            $"Output '{name}' element {i} is not UTF-8 text, which JSON cannot carry; ask for it as binary data with parameters.binary_data: true.");
+                    }
+
+                    writer.WriteStringValue(text);
+                }
+
                 break;
             default:
                 throw V2Exception.BadRequest($"Output '{name}' has datatype {V2Datatypes.NameOf(type)}, which this worker cannot write as JSON yet.");
@@ -83,6 +122,20 @@ internal static class TensorWriter
         if (double.IsFinite(value))
         {
             writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+
+    /// <summary>The shortest decimal that reads back as the same half (0.1, not 0.0999755859375).</summary>
+    private static void WriteHalf(Utf8JsonWriter writer, Half value)
+    {
+        Span<byte> digits = stackalloc byte[32];
+        if (Half.IsFinite(value) && value.TryFormat(digits, out var length, default, CultureInfo.InvariantCulture))
+        {
+            writer.WriteRawValue(digits[..length]);
         }
         else
         {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Maestro.InferenceWorker.V2;
 
 /// <summary><c>{"error": "..."}</c>, the V2 protocol's error body.</summary>
@@ -9,4 +11,20 @@ public sealed record V2ServerMetadata(string Name, string Version, IReadOnlyList
 /// <summary><c>GET /v2/models/{name}</c>.</summary>
 public sealed record V2ModelMetadata(string Name, IReadOnlyList<string> Versions, string Platform, IReadOnlyList<V2TensorMetadata> Inputs, IReadOnlyList<V2TensorMetadata> Outputs);
 
+/// <summary><c>GET /v2/models/{name}[/versions/{version}]/ready</c> when the model can serve.</summary>
+public sealed record V2ModelReady(string Name, bool Ready);
+
 public sealed record V2TensorMetadata(string Name, string Datatype, IReadOnlyList<long> Shape);
+
+// The infer response shape documents POST …/infer in the OpenAPI document. The handler writes it
+// directly (Utf8JsonWriter) so tensors are never boxed into these records.
+
+/// <summary>
+/// The answer of <c>POST /v2/models/{name}[/versions/{version}]/infer</c>. Outputs asked for as binary
+/// data carry <c>parameters.binary_data_size</c> instead of <c>data</c>, and their bytes follow this JSON,
+/// whose length is then in the <c>Inference-Header-Content-Length</c> header.
+/// </summary>
+public sealed record V2InferenceResponse(string ModelName, string ModelVersion, string? Id, IReadOnlyList<V2OutputTensor> Outputs);
+
+public sealed record V2OutputTensor(
+    string Name, string Datatype, IReadOnlyList<long> Shape, JsonElement? Data, IReadOnlyDictionary<string, JsonElement>? Parameters);

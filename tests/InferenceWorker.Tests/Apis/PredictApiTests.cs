@@ -30,15 +30,20 @@ public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture
         return data;
     }
 
-    public static TheoryData<double[], long, double> IrisRows()
+    public static TheoryData<double[], long, double> IrisRows() => ClassifierRows("iris-classifier.onnx", "label", "probabilities");
+
+    /// <summary>The same classifier exported with ZipMap: its probabilities are a sequence of maps.</summary>
+    public static TheoryData<double[], long, double> ZipMapRows() => ClassifierRows("zipmap-classifier.onnx", "output_label", "output_probability");
+
+    private static TheoryData<double[], long, double> ClassifierRows(string file, string labelOutput, string probabilityOutput)
     {
         var data = new TheoryData<double[], long, double>();
         for (var c = 0; c < 2; c++)
         {
-            var rows = ExpectedOutputs.Rows("iris-classifier.onnx", c, "features");
-            var outputs = ExpectedOutputs.Outputs("iris-classifier.onnx", c);
-            var labels = ExpectedOutputs.Doubles(outputs["label"]!.AsObject());
-            var probabilities = ExpectedOutputs.Doubles(outputs["probabilities"]!.AsObject());
+            var rows = ExpectedOutputs.Rows(file, c, "features");
+            var outputs = ExpectedOutputs.Outputs(file, c);
+            var labels = ExpectedOutputs.Doubles(outputs[labelOutput]!.AsObject());
+            var probabilities = ExpectedOutputs.Doubles(outputs[probabilityOutput]!.AsObject());
             for (var i = 0; i < rows.Length; i++)
             {
                 data.Add(rows[i], (long)labels[i], probabilities.Skip(i * 3).Take(3).Max());
@@ -98,6 +103,31 @@ public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture
         HttpAssert.HasExactlyProperties(body, PredictionFields);
         Assert.Equal(label, body.GetProperty("prediction").GetDouble());
         Assert.Equal(probability, body.GetProperty("probability").GetDouble(), 1e-5);
+    }
+
+    [Theory]
+    [MemberData(nameof(ZipMapRows))]
+    public async Task Predict_ZipMapClassifier_ReturnsLabelAndMaxOfTheRowsMap(double[] features, long label, double probability)
+    {
+        var response = await _client.PostAsJsonAsync("/api/v1/models/zipmap-classifier/predict", new { features });
+
+        var body = await HttpAssert.OkJsonAsync(response);
+        HttpAssert.HasExactlyProperties(body, PredictionFields);
+        Assert.Equal(label, body.GetProperty("prediction").GetDouble());
+        Assert.Equal(probability, body.GetProperty("probability").GetDouble(), 1e-5);
+    }
+
+    [Fact]
+    public async Task BatchPredict_ZipMapClassifier_ReturnsOnePredictionPerRow()
+    {
+        var rows = ExpectedOutputs.Rows("zipmap-classifier.onnx", 0, "features");
+        var labels = ExpectedOutputs.Doubles(ExpectedOutputs.Outputs("zipmap-classifier.onnx", 0)["output_label"]!.AsObject());
+
+        var response = await _client.PostAsJsonAsync("/api/v1/models/zipmap-classifier/batch_predict",
+            new { requests = rows.Select(features => new { features }).ToArray() });
+
+        var body = await HttpAssert.OkJsonAsync(response);
+        Assert.Equal(labels, body.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("prediction").GetDouble()));
     }
 
     [Theory]

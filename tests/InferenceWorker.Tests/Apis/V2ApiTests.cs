@@ -36,6 +36,115 @@ public sealed class V2ApiTests(SampleModelsFixture fixture) : IClassFixture<Samp
     }
 
     [Fact]
+    public async Task Infer_ZipMapClassifier_ReturnsSequenceOfMapsAsFp32TensorInClassOrder()
+    {
+        var request = ExpectedOutputs.V2Request("zipmap-classifier.onnx", 0);
+
+        var body = await HttpAssert.OkJsonAsync(await InferAsync("zipmap-classifier", request.ToJsonString()));
+
+        var outputs = body.GetProperty("outputs").EnumerateArray().ToDictionary(o => o.GetProperty("name").GetString()!);
+        Assert.Equal("FP32", outputs["output_probability"].GetProperty("datatype").GetString());
+        Assert.Equal("[3,3]", outputs["output_probability"].GetProperty("shape").GetRawText());
+        var expected = ExpectedOutputs.Outputs("zipmap-classifier.onnx", 0);
+        ExpectedOutputs.AssertTensor(expected["output_probability"]!.AsObject(), outputs["output_probability"]);
+        ExpectedOutputs.AssertTensor(expected["output_label"]!.AsObject(), outputs["output_label"]);
+    }
+
+    [Fact]
+    public async Task Infer_StringTensorInput_ReturnsCodesAndStringOutput()
+    {
+        var request = """
+            {"inputs": [{"name": "species", "datatype": "BYTES", "shape": [4], "data": ["virginica", "tulip", "", "setosa"]}]}
+            """;
+
+        var body = await HttpAssert.OkJsonAsync(await InferAsync("species-encoder", request));
+
+        var outputs = body.GetProperty("outputs").EnumerateArray().ToDictionary(o => o.GetProperty("name").GetString()!);
+        Assert.Equal("[2,-1,-1,0]", outputs["code"].GetProperty("data").GetRawText());
+        Assert.Equal("BYTES", outputs["name"].GetProperty("datatype").GetString());
+        Assert.Equal(["virginica", "unknown", "unknown", "setosa"], outputs["name"].GetProperty("data").EnumerateArray().Select(d => d.GetString()));
+    }
+
+    [Fact]
+    public async Task Infer_Fp16AndFp32Inputs_ReturnsFp16OutputAsShortestNumbers()
+    {
+        var request = """
+            {"inputs": [
+              {"name": "x", "datatype": "FP16", "shape": [1, 3], "data": [0.1, -2.5, 1000]},
+              {"name": "scale", "datatype": "FP32", "shape": [1, 1], "data": [2]}
+            ]}
+            """;
+
+        var body = await HttpAssert.OkJsonAsync(await InferAsync("fp16-scaler", request));
+
+        var y = Assert.Single(body.GetProperty("outputs").EnumerateArray());
+        Assert.Equal("FP16", y.GetProperty("datatype").GetString());
+        Assert.Equal("[0.2,-5,2000]", y.GetProperty("data").GetRawText());
+    }
+
+    [Theory]
+    [InlineData("species-encoder", """{"name": "species", "datatype": "BYTES", "shape": [2], "data": ["setosa", 3]}""", "element 1 (3) is not a valid BYTES value")]
+    [InlineData("species-encoder", """{"name": "species", "datatype": "BYTES", "shape": [1], "data": [null]}""", "element 0 (null) is not a valid BYTES value")]
+    [InlineData("fp16-scaler", """{"name": "x", "datatype": "FP16", "shape": [1, 3], "data": [1, 70000, 2]}""", "element 1 (70000) is not a valid FP16 value")]
+    [InlineData("fp16-scaler", """{"name": "x", "datatype": "FP32", "shape": [1, 3], "data": [1, 2, 3]}""", "is FP16 in the model; the request says FP32")]
+    [InlineData("species-encoder", """{"name": "species", "datatype": "BYTES", "shape": [2], "data": ["a", "\ud800"]}""", "element 1 is not valid Unicode text")]
+    [InlineData("species-encoder", """{"name": "spec\udc00ies", "datatype": "BYTES", "shape": [1], "data": ["a"]}""", "An input name is not valid Unicode text")]
+    public async Task Infer_InvalidNewDatatypeElement_Returns400NamingIt(string model, string input, string expected)
+    {
+        var error = await HttpAssert.V2ErrorAsync(await InferAsync(model, $$"""{"inputs": [{{input}}]}"""), HttpStatusCode.BadRequest);
+
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public async Task Infer_IdNotValidUnicode_Returns400()
+    {
+        var request = ExpectedOutputs.V2Request("fraud-detector.onnx", 1).ToJsonString().Replace("{\"inputs\"", "{\"id\": \"\\ud800\", \"inputs\"");
+
+        var error = await HttpAssert.V2ErrorAsync(await InferAsync("fraud-detector", request), HttpStatusCode.BadRequest);
+
+        Assert.Contains("'id' is not valid Unicode text", error);
+    }
+
+    [Fact]
+    public async Task Infer_EmptyBatchThroughZipMap_ReturnsEmptyTensors()
+    {
+        var request = """{"inputs": [{"name": "features", "datatype": "FP32", "shape": [0, 4], "data": []}]}""";
+
+        var body = await HttpAssert.OkJsonAsync(await InferAsync("zipmap-classifier", request));
+
+        var outputs = body.GetProperty("outputs").EnumerateArray().ToDictionary(o => o.GetProperty("name").GetString()!);
+        Assert.Equal("[0,0]", outputs["output_probability"].GetProperty("shape").GetRawText());
+        Assert.Equal("[]", outputs["output_probability"].GetProperty("data").GetRawText());
+    }
+
+    [Fact]
+    public async Task Infer_ParametersOnRequestInputsAndOutputs_AreAccepted()
+    {
+        var request = """
+            {"id": "p", "parameters": {"priority": 1, "timeout": 100},
+             "inputs": [{"name": "features", "datatype": "FP32", "shape": [1, 3], "data": [1, 0, 1], "parameters": {"content_type": "np"}}],
+             "outputs": [{"name": "probability", "parameters": {"binary_data": false}}]}
+            """;
+
+        var body = await HttpAssert.OkJsonAsync(await InferAsync("fraud-detector", request));
+
+        var output = Assert.Single(body.GetProperty("outputs").EnumerateArray());
+        Assert.Equal(0.8455348, output.GetProperty("data")[0].GetDouble(), 1e-5);
+    }
+
+    [Fact]
+    public async Task Infer_ClassificationRequested_Returns400()
+    {
+        var request = ExpectedOutputs.V2Request("iris-classifier.onnx", 1);
+        request["outputs"] = JsonNode.Parse("""[{"name": "probabilities", "parameters": {"classification": 2}}]""");
+
+        var error = await HttpAssert.V2ErrorAsync(await InferAsync("iris-classifier", request.ToJsonString()), HttpStatusCode.BadRequest);
+
+        Assert.Contains("classification", error);
+    }
+
+    [Fact]
     public async Task Infer_Int64BeyondInt32_KeepsEveryDigit()
     {
         var request = """
@@ -199,6 +308,24 @@ public sealed class V2ApiTests(SampleModelsFixture fixture) : IClassFixture<Samp
         await HttpAssert.V2ErrorAsync(await InferAsync("fraud-detector", json), HttpStatusCode.BadRequest);
     }
 
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded")] // what curl -d says
+    [InlineData("text/plain")]
+    [InlineData(null)]
+    public async Task Infer_BodyNotLabelledJson_IsStillReadAsJson(string? contentType)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(ExpectedOutputs.V2Request("fraud-detector.onnx", 1).ToJsonString()));
+        if (contentType is not null)
+        {
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        }
+
+        var body = await HttpAssert.OkJsonAsync(await _client.PostAsync("/v2/models/fraud-detector/infer", content));
+
+        ExpectedOutputs.AssertTensor(ExpectedOutputs.Outputs("fraud-detector.onnx", 1)["probability"]!.AsObject(),
+            Assert.Single(body.GetProperty("outputs").EnumerateArray()));
+    }
+
     [Fact]
     public async Task Infer_UnknownModel_Returns404Error()
     {
@@ -237,6 +364,46 @@ public sealed class V2ApiTests(SampleModelsFixture fixture) : IClassFixture<Samp
     }
 
     [Fact]
+    public async Task ModelMetadata_ZipMapClassifier_DescribesProbabilityMapsAsFp32Matrix()
+    {
+        var body = await HttpAssert.OkJsonAsync(await _client.GetAsync("/v2/models/zipmap-classifier"));
+
+        var outputs = body.GetProperty("outputs").EnumerateArray().ToDictionary(o => o.GetProperty("name").GetString()!);
+        Assert.Equal("INT64", outputs["output_label"].GetProperty("datatype").GetString());
+        Assert.Equal("FP32", outputs["output_probability"].GetProperty("datatype").GetString());
+        Assert.Equal("[-1,-1]", outputs["output_probability"].GetProperty("shape").GetRawText());
+    }
+
+    [Fact]
+    public async Task ModelMetadata_StringAndHalfModels_DescribeBytesAndFp16()
+    {
+        var species = await HttpAssert.OkJsonAsync(await _client.GetAsync("/v2/models/species-encoder"));
+        var half = await HttpAssert.OkJsonAsync(await _client.GetAsync("/v2/models/fp16-scaler"));
+
+        Assert.Equal("BYTES", species.GetProperty("inputs")[0].GetProperty("datatype").GetString());
+        Assert.Equal(["x:FP16", "scale:FP32"], half.GetProperty("inputs").EnumerateArray()
+            .Select(i => $"{i.GetProperty("name").GetString()}:{i.GetProperty("datatype").GetString()}"));
+    }
+
+    [Fact]
+    public async Task ModelReady_RegisteredModel_Returns200Ready()
+    {
+        var body = await HttpAssert.OkJsonAsync(await _client.GetAsync("/v2/models/mlp/ready"));
+
+        HttpAssert.HasExactlyProperties(body, "name", "ready");
+        Assert.Equal("mlp", body.GetProperty("name").GetString());
+        Assert.True(body.GetProperty("ready").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ModelReady_UnknownModel_Returns404Error()
+    {
+        var error = await HttpAssert.V2ErrorAsync(await _client.GetAsync("/v2/models/no-such-model/ready"), HttpStatusCode.NotFound);
+
+        Assert.Contains("no-such-model", error);
+    }
+
+    [Fact]
     public async Task ModelMetadata_UnknownModel_Returns404Error()
     {
         await HttpAssert.V2ErrorAsync(await _client.GetAsync("/v2/models/no-such-model"), HttpStatusCode.NotFound);
@@ -249,7 +416,7 @@ public sealed class V2ApiTests(SampleModelsFixture fixture) : IClassFixture<Samp
 
         Assert.Equal("maestro", body.GetProperty("name").GetString());
         Assert.False(string.IsNullOrEmpty(body.GetProperty("version").GetString()));
-        Assert.Equal(JsonValueKind.Array, body.GetProperty("extensions").ValueKind);
+        Assert.Contains("binary_tensor_data", body.GetProperty("extensions").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Theory]
@@ -260,6 +427,21 @@ public sealed class V2ApiTests(SampleModelsFixture fixture) : IClassFixture<Samp
         var response = await _client.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApi_Document_DescribesEveryModelRouteWithAndWithoutVersion()
+    {
+        var document = await HttpAssert.OkJsonAsync(await _client.GetAsync("/openapi/v1.json"));
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToArray();
+        Assert.Contains("/v2/models/{name}/ready", paths);
+        Assert.Contains("/v2/models/{name}/versions/{version}", paths);
+        Assert.Contains("/v2/models/{name}/versions/{version}/ready", paths);
+        Assert.Contains("/v2/models/{name}/versions/{version}/infer", paths);
+        var infer = document.GetProperty("paths").GetProperty("/v2/models/{name}/versions/{version}/infer").GetProperty("post");
+        Assert.Equal("V2InferVersion", infer.GetProperty("operationId").GetString());
+        Assert.True(infer.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("application/octet-stream", out _));
     }
 
     private Task<HttpResponseMessage> InferAsync(string model, string json) =>

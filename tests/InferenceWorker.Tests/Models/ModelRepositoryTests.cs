@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Maestro.InferenceWorker.Models;
+using Maestro.InferenceWorker.Seed;
 using Maestro.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -106,6 +107,82 @@ public sealed class ModelRepositoryTests
         var cached = Path.Combine(host.WorkerData, "models", loaded.Sha256 + ".onnx");
         Assert.Equal(await File.ReadAllBytesAsync(TestPaths.SampleModel("iris-classifier.onnx")), await File.ReadAllBytesAsync(cached));
         Assert.Equal([cached], Directory.GetFiles(Path.Combine(host.WorkerData, "models")));
+    }
+
+    [Fact]
+    public async Task AcquireAsync_NamedVersionsBeyondCapacity_EvictsLeastRecentlyUsedAndReloadsOnDemand()
+    {
+        await using var host = new WorkerHost(new Dictionary<string, string> { ["Worker:MaxExtraVersions"] = "2" });
+        for (var i = 0; i < 4; i++)
+        {
+            await host.UploadAsync(Name, "fraud-detector.onnx");
+        }
+
+        var repository = host.WorkerServices.GetRequiredService<ModelRepository>();
+        LoadedModel first;
+        using (var lease = await repository.AcquireAsync(Name, 1, CancellationToken.None))
+        {
+            first = lease.Model;
+        }
+
+        (await repository.AcquireAsync(Name, 2, CancellationToken.None)).Dispose();
+        (await repository.AcquireAsync(Name, 1, CancellationToken.None)).Dispose(); // 1 is now the most recently used
+        (await repository.AcquireAsync(Name, 3, CancellationToken.None)).Dispose();
+
+        Assert.Equal([(Name, 3), (Name, 1)], repository.ExplicitVersions);
+        Assert.False(first.IsDisposed);
+        (await repository.AcquireAsync(Name, 2, CancellationToken.None)).Dispose();
+        Assert.Equal([(Name, 2), (Name, 3)], repository.ExplicitVersions);
+        Assert.True(first.IsDisposed);
+        var again = await host.Client.GetAsync($"/v2/models/{Name}/versions/1/ready");
+        Assert.True((await HttpAssert.OkJsonAsync(again)).GetProperty("ready").GetBoolean());
+        Assert.Equal([(Name, 1), (Name, 2)], repository.ExplicitVersions);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_NamedVersionEvictedWhileInFlight_FinishesOnTheEvictedVersion()
+    {
+        await using var host = new WorkerHost(new Dictionary<string, string> { ["Worker:MaxExtraVersions"] = "1" });
+        await host.UploadAsync(Name, "fraud-detector.onnx");
+        await host.UploadAsync(Name, "mlp.onnx");
+        await host.UploadAsync(Name, "iris-classifier.onnx");
+        var repository = host.WorkerServices.GetRequiredService<ModelRepository>();
+        using var inFlight = await repository.AcquireAsync(Name, 1, CancellationToken.None);
+
+        (await repository.AcquireAsync(Name, 2, CancellationToken.None)).Dispose();
+
+        Assert.Equal([(Name, 2)], repository.ExplicitVersions);
+        Assert.False(inFlight.Model.IsDisposed);
+        Assert.Equal(0.8455348, SeedPredictor.Predict(inFlight.Model, [[1.0, 0.0, 1.0]])[0].Probability, 1e-5);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_ExplicitVersionPromoted_ServesTheSameLoadedInstance()
+    {
+        await using var host = new WorkerHost();
+        await host.UploadAsync(Name, "fraud-detector.onnx");
+        await host.UploadAsync(Name, "mlp.onnx");
+        Assert.Equal("2", await ServingVersionAsync(host));
+        var repository = host.WorkerServices.GetRequiredService<ModelRepository>();
+        LoadedModel explicitlyLoaded;
+        using (var lease = await repository.AcquireAsync(Name, 1, CancellationToken.None))
+        {
+            explicitlyLoaded = lease.Model;
+        }
+
+        await host.TransitionAsync(Name, 1, "Production");
+        host.Time.Advance(WorkerHost.RefreshInterval + TimeSpan.FromMilliseconds(1));
+        var version = await ServingVersionAsync(host);
+        for (var attempt = 0; attempt < 100 && version != "1"; attempt++)
+        {
+            await Task.Delay(50);
+            version = await ServingVersionAsync(host);
+        }
+
+        Assert.Equal("1", version);
+        Assert.Same(explicitlyLoaded, repository.Peek(Name));
+        Assert.Empty(repository.ExplicitVersions);
+        Assert.False(explicitlyLoaded.IsDisposed);
     }
 
     private static async Task<string?> ServingVersionAsync(WorkerHost host)

@@ -40,6 +40,35 @@ public sealed class SeedPredictorTests
     }
 
     [Fact]
+    public void Predict_ZipMapClassifier_ReturnsLabelOutputAndMaxOfTheRowsMap()
+    {
+        var model = SampleSessions.Load("zipmap-classifier.onnx");
+        var rows = ExpectedOutputs.Rows("zipmap-classifier.onnx", 0, "features");
+        var outputs = ExpectedOutputs.Outputs("zipmap-classifier.onnx", 0);
+        var labels = ExpectedOutputs.Doubles(outputs["output_label"]!.AsObject());
+        var probabilities = ExpectedOutputs.Doubles(outputs["output_probability"]!.AsObject());
+
+        var outcomes = SeedPredictor.Predict(model, rows);
+
+        Assert.Equal(rows.Length, outcomes.Length);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            Assert.Equal(labels[i], outcomes[i].Prediction);
+            Assert.Equal(probabilities.Skip(i * 3).Take(3).Max(), outcomes[i].Probability, 1e-5);
+        }
+    }
+
+    [Fact]
+    public void Predict_StringInputModel_ThrowsPointingToV2()
+    {
+        var model = SampleSessions.Load("species-encoder.onnx");
+
+        var error = Assert.Throws<SeedInputException>(() => SeedPredictor.Predict(model, [[1]]));
+
+        Assert.Contains("POST /v2/models/species-encoder/infer", error.Message);
+    }
+
+    [Fact]
     public void Predict_MlpWithoutLabelOutput_ReturnsArgmaxClassAndItsProbability()
     {
         var model = SampleSessions.Load("mlp.onnx");

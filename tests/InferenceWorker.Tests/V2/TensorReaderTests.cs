@@ -53,6 +53,38 @@ public sealed class TensorReaderTests
         AssertRead(TensorElementType.Bool, "[[true, false], [false, true]]", [2, 2], new[] { true, false, false, true });
 
     [Fact]
+    public void Read_Fp16_RoundsToNearestHalf()
+    {
+        using var document = JsonDocument.Parse("[0.1, -2.5, 65504, 6e-8]");
+        using var value = TensorReader.Read("x", TensorElementType.Float16, [2, 2], document.RootElement);
+
+        Assert.Equal(TensorElementType.Float16, value.GetTensorTypeAndShape().ElementDataType);
+        Assert.Equal([(Half)0.1, (Half)(-2.5), Half.MaxValue, (Half)6e-8],
+            value.GetTensorDataAsSpan<Float16>().ToArray().Select(h => BitConverter.UInt16BitsToHalf(h.value)));
+    }
+
+    [Fact]
+    public void Read_Bf16_KeepsValuesRepresentableInBf16()
+    {
+        using var document = JsonDocument.Parse("[1.5, -2, 256]");
+        using var value = TensorReader.Read("x", TensorElementType.BFloat16, [3], document.RootElement);
+
+        Assert.Equal(TensorElementType.BFloat16, value.GetTensorTypeAndShape().ElementDataType);
+        Assert.Equal([1.5f, -2f, 256f], value.GetTensorDataAsSpan<BFloat16>().ToArray().Select(v => (float)v));
+    }
+
+    [Fact]
+    public void Read_Bytes_CreatesStringTensorOfShape()
+    {
+        using var document = JsonDocument.Parse("""[["setosa", ""], ["vïrginica \"q\"", "\u00e9"]]""");
+        using var value = TensorReader.Read("x", TensorElementType.String, [2, 2], document.RootElement);
+
+        Assert.Equal(TensorElementType.String, value.GetTensorTypeAndShape().ElementDataType);
+        Assert.Equal([2L, 2L], value.GetTensorTypeAndShape().Shape);
+        Assert.Equal(["setosa", "", "vïrginica \"q\"", "é"], value.GetStringTensorAsArray());
+    }
+
+    [Fact]
     public void Read_ScalarShapeWithBareValue_ReadsOneElement() =>
         AssertRead(TensorElementType.Float, "4.5", [], new[] { 4.5f });
 
@@ -75,6 +107,11 @@ public sealed class TensorReaderTests
     [InlineData(TensorElementType.Double, "[{\"x\": 1}, 2]", "element 0 ({\"x\": 1}) is not a valid FP64 value")]
     [InlineData(TensorElementType.Bool, "[true, 1]", "element 1 (1) is not a valid BOOL value")]
     [InlineData(TensorElementType.Bool, "[\"true\", false]", "element 0 (\"true\") is not a valid BOOL value")]
+    [InlineData(TensorElementType.Float16, "[1, 65520]", "element 1 (65520) is not a valid FP16 value")]
+    [InlineData(TensorElementType.Float16, "[\"1\", 2]", "element 0 (\"1\") is not a valid FP16 value")]
+    [InlineData(TensorElementType.BFloat16, "[1, 1e39]", "element 1 (1e39) is not a valid BF16 value")]
+    [InlineData(TensorElementType.String, "[\"a\", 1]", "element 1 (1) is not a valid BYTES value: send JSON strings")]
+    [InlineData(TensorElementType.String, "[true, \"a\"]", "element 0 (true) is not a valid BYTES value: send JSON strings")]
     public void Read_InvalidElement_ThrowsBadRequestNamingIt(TensorElementType type, string data, string expected)
     {
         var error = ReadError(type, data, [2]);
@@ -121,9 +158,8 @@ public sealed class TensorReaderTests
     }
 
     [Theory]
-    [InlineData(TensorElementType.Float16, "FP16")]
-    [InlineData(TensorElementType.String, "BYTES")]
-    public void Read_UnsupportedDatatype_ThrowsBadRequestNamingIt(TensorElementType type, string name)
+    [InlineData(TensorElementType.Complex64, "COMPLEX64")]
+    public void Read_DatatypeV2DoesNotHave_ThrowsBadRequestNamingIt(TensorElementType type, string name)
     {
         var error = ReadError(type, "[1]", [1]);
 

@@ -84,14 +84,64 @@ public sealed class TensorWriterTests
     }
 
     [Fact]
-    public void Write_Fp16_ThrowsBadRequestNamingDatatype()
+    public void Write_Fp16_WritesShortestNumbersThatReadBackAsTheSameHalf()
     {
-        using var value = OrtValue.CreateTensorValueFromMemory(new[] { new Float16(15360) }, [1]);
+        Half[] halves = [(Half)0.1, (Half)(-2.5), Half.MaxValue, Half.Epsilon, (Half)1000];
+        using var value = OrtValue.CreateTensorValueFromMemory(halves.Select(h => new Float16(BitConverter.HalfToUInt16Bits(h))).ToArray(), [5]);
 
-        var error = Assert.Throws<V2Exception>(() => Write("half", value));
+        var tensor = Write("half", value);
+
+        Assert.Equal("FP16", tensor.GetProperty("datatype").GetString());
+        var data = tensor.GetProperty("data").EnumerateArray().ToArray();
+        Assert.Equal("0.1", data[0].GetRawText());
+        Assert.Equal("-2.5", data[1].GetRawText());
+        Assert.Equal(halves, data.Select(d => (Half)d.GetDouble()));
+    }
+
+    [Fact]
+    public void Write_Fp16NonFinite_WritesNull()
+    {
+        using var value = OrtValue.CreateTensorValueFromMemory(new[] { Float16.NaN, Float16.PositiveInfinity, Float16.One }, [3]);
+
+        Assert.Equal("[null,null,1]", Write("half", value).GetProperty("data").GetRawText());
+    }
+
+    [Fact]
+    public void Write_Bf16_WritesNumbers()
+    {
+        using var value = OrtValue.CreateTensorValueFromMemory(new[] { (BFloat16)1.5f, (BFloat16)(-256f) }, [2]);
+
+        var tensor = Write("b", value);
+
+        Assert.Equal("BF16", tensor.GetProperty("datatype").GetString());
+        Assert.Equal("[1.5,-256]", tensor.GetProperty("data").GetRawText());
+    }
+
+    [Fact]
+    public void Write_StringTensorNotUtf8_ThrowsBadRequestSuggestingBinaryData()
+    {
+        using var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, [2]);
+        value.StringTensorSetElementAt("ok".AsSpan(), 0);
+        value.StringTensorSetElementAt(new byte[] { 0xFF, 0xFE }, 1);
+
+        var error = Assert.Throws<V2Exception>(() => Write("raw", value));
 
         Assert.Equal(400, error.Status);
-        Assert.Contains("datatype FP16", error.Message);
+        Assert.Contains("element 1 is not UTF-8", error.Message);
+        Assert.Contains("binary_data", error.Message);
+    }
+
+    [Fact]
+    public void WriteBinary_Tensor_WritesSizeInParametersAndNoData()
+    {
+        using var value = OrtValue.CreateTensorValueFromMemory(new[] { 1f, 2f }, [1, 2]);
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            TensorWriter.WriteBinary(writer, "scores", value, 8);
+        }
+
+        Assert.Equal("""{"name":"scores","datatype":"FP32","shape":[1,2],"parameters":{"binary_data_size":8}}""", System.Text.Encoding.UTF8.GetString(stream.ToArray()));
     }
 
     [Fact]
