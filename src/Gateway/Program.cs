@@ -13,6 +13,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages(GatewayErrors.OnEmptyStatusCode);
 app.UseRequestId();
+app.UseGatewayCors();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -5,7 +5,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Maestro.Gateway.Resilience;
 using Maestro.Gateway.Routing;
 using Maestro.Gateway.Telemetry;
+using Maestro.ServiceDefaults;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.ServiceDiscovery;
 
 namespace Maestro.Gateway.Extensions;
@@ -13,6 +16,8 @@ namespace Maestro.Gateway.Extensions;
 internal static class Extensions
 {
     public const string AuthSection = "Gateway:Auth";
+    public const string CorsPolicy = "gateway";
+    public const string CorsOriginsSetting = "Gateway:Cors:AllowedOrigins";
 
     /// <summary>How often each destination's <c>/alive</c> is probed (default 2 s).</summary>
     public const string HealthCheckIntervalSetting = "Gateway:Routing:HealthCheckInterval";
@@ -33,6 +38,21 @@ internal static class Extensions
 
         builder.Services.AddSingleton<IDestinationResolver, ServiceDiscoveryDestinationResolver>();
         builder.Services.AddSingleton<UpstreamRetry>();
+        builder.Services.AddSingleton<BodyLimits>();
+        builder.Services.AddOptions<GatewayLimitsOptions>()
+            .Bind(builder.Configuration.GetSection(GatewayLimitsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayLimitsOptions>>((kestrel, limits) =>
+            kestrel.Limits.MaxRequestBodySize = limits.Value.DefaultBodyBytes);
+
+        // Browsers may call the API from the origins listed under Gateway:Cors:AllowedOrigins (none by default).
+        var origins = builder.Configuration.GetSection(CorsOriginsSetting).Get<string[]>() ?? [];
+        builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
+            .WithOrigins(origins)
+            .WithHeaders(ApiKeyOptions.HeaderName, "Authorization", "Content-Type", ProblemDetailsEnricher.RequestIdHeader)
+            .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
+            .WithExposedHeaders(ProblemDetailsEnricher.RequestIdHeader, "Retry-After", "RateLimit", "RateLimit-Policy")));
         builder.Services.AddReverseProxy()
             .LoadFromMemory(GatewayRoutes.Routes, GatewayRoutes.Clusters(
                 builder.Configuration.GetValue(ActiveHealthChecksSetting, true)
@@ -54,12 +74,17 @@ internal static class Extensions
         failureStatus: HealthStatus.Degraded,
         tags: null);
 
-    /// <summary>The proxy pipeline: a retry around YARP's own load balancing and passive health steps.</summary>
+    /// <summary>Answers CORS preflights before authentication, for the configured origins only.</summary>
+    public static void UseGatewayCors(this WebApplication app) => app.UseCors(CorsPolicy);
+
+    /// <summary>The proxy pipeline: body limits, then a retry around YARP's own load balancing and passive health steps.</summary>
     public static void MapGatewayProxy(this WebApplication app)
     {
         var retry = app.Services.GetRequiredService<UpstreamRetry>();
+        var limits = app.Services.GetRequiredService<BodyLimits>();
         app.MapReverseProxy(proxy =>
         {
+            proxy.Use((context, next) => limits.InvokeAsync(context, () => next(context)));
             proxy.Use((context, next) => retry.InvokeAsync(context, () => next(context)));
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();

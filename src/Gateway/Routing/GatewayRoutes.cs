@@ -15,6 +15,13 @@ internal static class GatewayRoutes
     public const string WorkerCluster = "worker";
     public const string AnonymousPolicy = "anonymous";
 
+    /// <summary>Route metadata naming the body limit that applies (see <see cref="GatewayLimitsOptions"/>).</summary>
+    public const string BodyKindKey = "Maestro.BodyKind";
+    public const string InferenceBody = "inference";
+    public const string UploadBody = "upload";
+
+    private static readonly Dictionary<string, string> Inference = new() { [BodyKindKey] = InferenceBody };
+
     public static IReadOnlyList<RouteConfig> Routes { get; } =
     [
         new()
@@ -22,6 +29,7 @@ internal static class GatewayRoutes
             RouteId = "worker-seed",
             ClusterId = WorkerCluster,
             Order = 0,
+            Metadata = Inference,
             Match = new() { Path = "/api/v1/models/{name}/{action:regex(^(predict|batch_predict|health)$)}" },
         },
         new()
@@ -37,7 +45,16 @@ internal static class GatewayRoutes
             RouteId = "worker-v2",
             ClusterId = WorkerCluster,
             Order = 1,
+            Metadata = Inference,
             Match = new() { Path = "/v2/{**rest}" },
+        },
+        new()
+        {
+            RouteId = "registry-upload",
+            ClusterId = RegistryCluster,
+            Order = 5,
+            Metadata = new Dictionary<string, string> { [BodyKindKey] = UploadBody },
+            Match = new() { Path = "/api/v1/models/{name}/versions", Methods = ["POST"] },
         },
         new()
         {
@@ -69,6 +86,8 @@ internal static class GatewayRoutes
     {
         ClusterId = id,
         LoadBalancingPolicy = "PowerOfTwoChoices",
+        // Time without a byte either way before the gateway gives up on a call (uploads may stream a while).
+        HttpRequest = new() { ActivityTimeout = id == WorkerCluster ? TimeSpan.FromSeconds(30) : TimeSpan.FromMinutes(5) },
         Destinations = new Dictionary<string, DestinationConfig> { [id] = new() { Address = address } },
         HealthCheck = new()
         {

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Maestro.Gateway.Routing;
+
+/// <summary>Request body limits by kind of route, under <c>Gateway:Limits</c>.</summary>
+public sealed class GatewayLimitsOptions
+{
+    public const string SectionName = "Gateway:Limits";
+
+    /// <summary>Predictions and V2 inference (default 10 MB).</summary>
+    [Range(1, long.MaxValue)]
+    public long InferenceBodyBytes { get; set; } = 10L * 1024 * 1024;
+
+    /// <summary>Model uploads to the registry (default 513 MB: the registry's 512 MB plus multipart framing).</summary>
+    [Range(1, long.MaxValue)]
+    public long UploadBodyBytes { get; set; } = 513L * 1024 * 1024;
+
+    /// <summary>Every other request (default 1 MB).</summary>
+    [Range(1, long.MaxValue)]
+    public long DefaultBodyBytes { get; set; } = 1024 * 1024;
+
+    public long For(string? bodyKind) => bodyKind switch
+    {
+        GatewayRoutes.InferenceBody => InferenceBodyBytes,
+        GatewayRoutes.UploadBody => UploadBodyBytes,
+        _ => DefaultBodyBytes,
+    };
+}
