@@ -46,6 +46,25 @@ internal sealed class RegistryDatabase
             PRIMARY KEY (model, alias)
         );
         """,
+        """
+        CREATE TABLE version_tags (
+            model TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (model, version, key),
+            FOREIGN KEY (model, version) REFERENCES versions(model, version) ON DELETE CASCADE
+        );
+        CREATE TABLE model_card_sections (
+            model TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            section TEXT NOT NULL,
+            content TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (model, version, section),
+            FOREIGN KEY (model, version) REFERENCES versions(model, version) ON DELETE CASCADE
+        );
+        """,
     ];
 
     private readonly string _connectionString;

@@ -23,7 +23,7 @@ public sealed class RegistryDatabaseTests : IDisposable
 
         using var connection = database.Open();
         Assert.Equal(RegistryDatabase.SchemaVersion, UserVersion(connection));
-        Assert.Equal(["aliases", "model_tags", "models", "versions"], Tables(connection));
+        Assert.Equal(["aliases", "model_card_sections", "model_tags", "models", "version_tags", "versions"], Tables(connection));
     }
 
     [Fact]
@@ -40,6 +40,23 @@ public sealed class RegistryDatabaseTests : IDisposable
         using var again = reopened.Open();
         Assert.Equal(RegistryDatabase.SchemaVersion, UserVersion(again));
         Assert.Equal("kept", Scalar(again, "SELECT name FROM models"));
+    }
+
+    [Fact]
+    public void Constructor_DatabaseAtSchemaVersion1_MigratesKeepingRows()
+    {
+        using (var first = new RegistryDatabase(DatabasePath).Open())
+        {
+            Execute(first, "DROP TABLE version_tags; DROP TABLE model_card_sections; PRAGMA user_version = 1;");
+            Execute(first, "INSERT INTO models (name, created_at, updated_at) VALUES ('old', 1, 1)");
+        }
+
+        using var upgraded = new RegistryDatabase(DatabasePath).Open();
+
+        Assert.Equal(RegistryDatabase.SchemaVersion, UserVersion(upgraded));
+        Assert.Contains("version_tags", Tables(upgraded));
+        Assert.Contains("model_card_sections", Tables(upgraded));
+        Assert.Equal("old", Scalar(upgraded, "SELECT name FROM models"));
     }
 
     [Fact]
