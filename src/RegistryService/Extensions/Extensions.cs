@@ -30,6 +30,7 @@ internal static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RegistryTelemetry>();
         builder.Services.AddSingleton<ArtifactStore>();
+        builder.Services.AddSingleton(provider => RegistryDatabase.Create(provider.GetRequiredService<IOptions<RegistryOptions>>()));
         builder.Services.AddSingleton<RegistryStore>();
         builder.Services.AddHostedService<StoreInitializer>();
         builder.Services.AddHealthChecks().AddCheck<RegistryStoreHealthCheck>("store");

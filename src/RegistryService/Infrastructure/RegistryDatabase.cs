@@ -1,4 +1,6 @@
+using Maestro.RegistryService.Extensions;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace Maestro.RegistryService.Infrastructure;
 
@@ -87,6 +89,10 @@ internal sealed class RegistryDatabase
     }
 
     public static int SchemaVersion => Migrations.Length;
+
+    /// <summary>The database file under the registry's data directory.</summary>
+    public static RegistryDatabase Create(IOptions<RegistryOptions> options) =>
+        new(Path.Combine(options.ResolveDataDirectory(), "registry.db"));
 
     public SqliteConnection Open()
     {

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using Maestro.RegistryService.Extensions;
 using Maestro.RegistryService.Model;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 
 namespace Maestro.RegistryService.Infrastructure;
 
@@ -18,9 +16,9 @@ internal sealed class RegistryStore
     private readonly RegistryDatabase _database;
     private readonly TimeProvider _time;
 
-    public RegistryStore(IOptions<RegistryOptions> options, TimeProvider time)
+    public RegistryStore(RegistryDatabase database, TimeProvider time)
     {
-        _database = new RegistryDatabase(Path.Combine(options.ResolveDataDirectory(), "registry.db"));
+        _database = database;
         _time = time;
     }
 

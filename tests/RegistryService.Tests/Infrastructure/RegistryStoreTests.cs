@@ -19,7 +19,7 @@ public sealed class RegistryStoreTests : IDisposable
     private readonly RegistryStore _store;
 
     public RegistryStoreTests() =>
-        _store = new RegistryStore(Options.Create(new RegistryOptions { DataDirectory = _dataDirectory }), _time);
+        _store = new RegistryStore(RegistryDatabase.Create(Options.Create(new RegistryOptions { DataDirectory = _dataDirectory })), _time);
 
     public void Dispose()
     {
