@@ -23,6 +23,14 @@ public static class ModelsApi
     {
         var api = app.MapGroup("/api/v1/models").WithTags("Models");
 
+        api.MapGet("/", ListModels)
+            .WithName("SearchModels")
+            .WithSummary("List models, filtered and a page at a time")
+            .WithDescription("filter_string: conditions joined by AND, each `name` or `tags.<key>` with =, !=, LIKE or ILIKE and a 'quoted' value. max_results: 1 to 1000 (default 100). page_token: the next_page_token of the previous page.");
+        api.MapDelete("/{name}", DeleteModel)
+            .WithName("DeleteModel").WithSummary("Delete a model with its versions, tags and aliases");
+        api.MapDelete("/{name}/versions/{version:int}", DeleteVersion)
+            .WithName("DeleteModelVersion").WithSummary("Delete a version; one in Production needs force=true");
         api.MapPost("/", CreateModel)
             .WithName("CreateModel").WithSummary("Register a new model name");
         api.MapGet("/{name}", GetModel)
@@ -64,6 +72,52 @@ public static class ModelsApi
             ? Problems.Conflict($"A model named '{request.Name}' already exists.")
             : TypedResults.Created($"/api/v1/models/{model.Name}", model);
     }
+
+    public const int DefaultMaxResults = 100;
+    public const int MaxMaxResults = 1000;
+
+    internal static Results<Ok<ModelPage>, ProblemHttpResult> ListModels(
+        RegistryStore store,
+        [FromQuery(Name = "filter_string")] string? filterString,
+        [FromQuery(Name = "max_results")] int? maxResults,
+        [FromQuery(Name = "page_token")] string? pageToken)
+    {
+        var limit = maxResults ?? DefaultMaxResults;
+        if (limit is < 1 or > MaxMaxResults)
+        {
+            return Problems.BadRequest($"max_results must be from 1 to {MaxMaxResults}; it is {limit}.");
+        }
+
+        if (!PageTokens.TryDecode(pageToken, out var after))
+        {
+            return Problems.BadRequest("page_token is not one this registry issued: pass the next_page_token of the previous page.");
+        }
+
+        ModelFilter filter;
+        try
+        {
+            filter = ModelFilter.Parse(filterString);
+        }
+        catch (FilterSyntaxException ex)
+        {
+            return Problems.BadRequest(ex.Message);
+        }
+
+        var (models, last) = store.SearchModels(filter, limit, after);
+        return TypedResults.Ok(new ModelPage(models, last is null ? null : PageTokens.Encode(last)));
+    }
+
+    internal static Results<NoContent, ProblemHttpResult> DeleteModel(string name, RegistryStore store) =>
+        store.DeleteModel(name) ? TypedResults.NoContent() : Problems.ModelNotFound(name);
+
+    internal static Results<NoContent, ProblemHttpResult> DeleteVersion(string name, int version, RegistryStore store, bool force = false) =>
+        store.DeleteVersion(name, version, force) switch
+        {
+            DeleteVersionResult.Deleted => TypedResults.NoContent(),
+            DeleteVersionResult.InProduction => Problems.Conflict(
+                $"Model '{name}' version {version} is in Production; move it to another stage first, or delete with force=true."),
+            _ => Problems.VersionNotFound(name, version),
+        };
 
     internal static Results<Ok<RegisteredModel>, ProblemHttpResult> GetModel(string name, RegistryStore store) =>
         store.GetModel(name) is { } model ? TypedResults.Ok(model) : Problems.ModelNotFound(name);

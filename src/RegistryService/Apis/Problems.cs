@@ -14,6 +14,9 @@ internal static class Problems
     public static ProblemHttpResult UnprocessableEntity(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status422UnprocessableEntity);
 
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound);
+
     public static ProblemHttpResult ModelNotFound(string name) =>
         TypedResults.Problem(detail: $"No model named '{name}' is registered.", statusCode: StatusCodes.Status404NotFound);
 

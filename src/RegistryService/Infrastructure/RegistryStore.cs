@@ -9,7 +9,7 @@ namespace Maestro.RegistryService.Infrastructure;
 /// written only after its artifact is in place, and a stage change with
 /// <c>archive_existing_versions</c> archives the others in the same transaction.
 /// </summary>
-internal sealed class RegistryStore
+internal sealed partial class RegistryStore
 {
     private static readonly JsonSerializerOptions SignatureJson = new(JsonSerializerDefaults.Web);
 
@@ -186,15 +186,28 @@ internal sealed class RegistryStore
                 reader.IsDBNull(6) ? null : reader.GetString(6),
                 JsonSerializer.Deserialize<ModelSignature>(reader.GetString(7), SignatureJson)!,
                 reader.GetInt64(8),
-                reader.GetInt64(9)));
+                reader.GetInt64(9),
+                new Dictionary<string, string>(),
+                []));
+        }
+
+        reader.Close();
+        for (var i = 0; i < versions.Count; i++)
+        {
+            var v = versions[i];
+            versions[i] = v with
+            {
+                Tags = ReadPairs<string>(connection, "SELECT key, value FROM version_tags WHERE model = $model AND version = $version ORDER BY key", v.Name, v.Version),
+                Aliases = ReadPairs<string>(connection, "SELECT alias, alias FROM aliases WHERE model = $model AND version = $version ORDER BY alias", v.Name, v.Version).Keys.ToArray(),
+            };
         }
 
         return versions;
     }
 
-    private static Dictionary<string, T> ReadPairs<T>(SqliteConnection connection, string sql, string model)
+    private static Dictionary<string, T> ReadPairs<T>(SqliteConnection connection, string sql, string model, int? version = null)
     {
-        using var command = Command(connection, null, sql, ("$model", model));
+        using var command = Command(connection, null, sql, ("$model", model), ("$version", version));
         using var reader = command.ExecuteReader();
         var pairs = new Dictionary<string, T>(StringComparer.Ordinal);
         while (reader.Read())
