@@ -31,7 +31,8 @@ internal sealed class WorkerHost : IAsyncDisposable
     private readonly WebApplicationFactory<Program> _worker;
 
     /// <param name="settings">Worker configuration beyond the defaults, e.g. <c>Worker:MaxExtraVersions</c>.</param>
-    public WorkerHost(IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="services">Replaces worker services after the defaults, e.g. the batching clock.</param>
+    public WorkerHost(IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         _registry = new WebApplicationFactory<registry::Program>().WithWebHostBuilder(builder =>
             builder.UseSetting("Registry:DataDirectory", _registryData));
@@ -47,11 +48,12 @@ internal sealed class WorkerHost : IAsyncDisposable
                 builder.UseSetting(key, value);
             }
 
-            builder.ConfigureTestServices(services =>
+            builder.ConfigureTestServices(collection =>
             {
-                services.AddSingleton<TimeProvider>(Time);
-                services.AddHttpClient<RegistryClient>()
+                collection.AddSingleton<TimeProvider>(Time);
+                collection.AddHttpClient<RegistryClient>()
                     .ConfigurePrimaryHttpMessageHandler(() => _registry.Server.CreateHandler());
+                services?.Invoke(collection);
             });
         });
         Client = _worker.CreateClient();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Maestro.InferenceWorker.Batching;
 using Maestro.InferenceWorker.Models;
 using Maestro.InferenceWorker.Registry;
 using Maestro.InferenceWorker.Seed;
@@ -37,7 +38,7 @@ public static class PredictApi
     }
 
     internal static async Task<Results<Ok<PredictResponse>, ProblemHttpResult>> Predict(
-        string name, HttpRequest request, ModelRepository models, WorkerTelemetry telemetry, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        string name, HttpRequest request, ModelRepository models, ModelBatchers batchers, WorkerTelemetry telemetry, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var (body, problem) = await ReadAsync<PredictRequest>(request, json, cancellationToken);
@@ -51,12 +52,12 @@ public static class PredictApi
             return BadRequest("The body needs 'features': an array of numbers.");
         }
 
-        return await RunAsync(name, models, telemetry, [body.Features], cancellationToken, (model, outcomes) =>
+        return await RunAsync(name, request.HttpContext.Response, models, batchers, telemetry, [body.Features], cancellationToken, (model, outcomes) =>
             TypedResults.Ok(Response(model, outcomes[0], body.Metadata?.RequestId, started)));
     }
 
     internal static async Task<Results<Ok<BatchPredictResponse>, ProblemHttpResult>> BatchPredict(
-        string name, HttpRequest request, ModelRepository models, WorkerTelemetry telemetry, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        string name, HttpRequest request, ModelRepository models, ModelBatchers batchers, WorkerTelemetry telemetry, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var (body, problem) = await ReadAsync<BatchPredictRequest>(request, json, cancellationToken);
@@ -76,7 +77,7 @@ public static class PredictApi
             return BadRequest($"Request {missing} needs 'features': an array of numbers.");
         }
 
-        return await RunAsync(name, models, telemetry, requests.Select(r => r.Features!).ToArray(), cancellationToken, (model, outcomes) =>
+        return await RunAsync(name, request.HttpContext.Response, models, batchers, telemetry, requests.Select(r => r.Features!).ToArray(), cancellationToken, (model, outcomes) =>
         {
             var predictions = outcomes.Select((outcome, i) => Response(model, outcome, requests[i].Metadata?.RequestId, started)).ToArray();
             return TypedResults.Ok(new BatchPredictResponse(predictions, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
@@ -110,7 +111,9 @@ public static class PredictApi
 
     private static async Task<Results<Ok<T>, ProblemHttpResult>> RunAsync<T>(
         string name,
+        HttpResponse response,
         ModelRepository models,
+        ModelBatchers batchers,
         WorkerTelemetry telemetry,
         IReadOnlyList<double[]> rows,
         CancellationToken cancellationToken,
@@ -120,7 +123,8 @@ public static class PredictApi
         {
             using var lease = await models.AcquireAsync(name, cancellationToken);
             var computeStarted = Stopwatch.GetTimestamp();
-            var outcomes = SeedPredictor.Predict(lease.Model, rows);
+            // The lease is held until the batch this request joins has run, so the version stays loaded.
+            var outcomes = await SeedPredictor.PredictAsync(lease.Model, rows, batchers, cancellationToken);
             telemetry.Record(name, Api, "success", Stopwatch.GetElapsedTime(computeStarted));
             return respond(lease.Model, outcomes);
         }
@@ -133,6 +137,12 @@ public static class PredictApi
         {
             telemetry.Record(name, Api, "not_found");
             return TypedResults.Problem(detail: ex.Message, statusCode: StatusCodes.Status404NotFound);
+        }
+        catch (BatchQueueFullException ex)
+        {
+            telemetry.Record(name, Api, "unavailable");
+            response.Headers.RetryAfter = BatchQueueFullException.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(detail: ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
         catch (Exception ex) when (ex is RegistryUnavailableException or ModelLoadException)
         {

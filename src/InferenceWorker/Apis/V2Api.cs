@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Maestro.InferenceWorker.Batching;
 using Maestro.InferenceWorker.Models;
 using Maestro.InferenceWorker.Registry;
 using Maestro.InferenceWorker.V2;
@@ -67,26 +68,26 @@ public static class V2Api
         ReadyAsync(name, version, models, cancellationToken);
 
     internal static Task<IResult> Infer(
-        string name, HttpRequest request, ModelRepository models, WorkerTelemetry telemetry, CancellationToken cancellationToken) =>
-        InferAsync(name, version: null, request, models, telemetry, cancellationToken);
+        string name, HttpRequest request, ModelRepository models, ModelBatchers batchers, WorkerTelemetry telemetry, CancellationToken cancellationToken) =>
+        InferAsync(name, version: null, request, models, batchers, telemetry, cancellationToken);
 
     internal static Task<IResult> InferVersion(
-        string name, string version, HttpRequest request, ModelRepository models, WorkerTelemetry telemetry, CancellationToken cancellationToken) =>
-        InferAsync(name, version, request, models, telemetry, cancellationToken);
+        string name, string version, HttpRequest request, ModelRepository models, ModelBatchers batchers, WorkerTelemetry telemetry, CancellationToken cancellationToken) =>
+        InferAsync(name, version, request, models, batchers, telemetry, cancellationToken);
 
     private static Task<IResult> MetadataAsync(string name, string? version, ModelRepository models, CancellationToken cancellationToken) =>
-        WithModelAsync(name, version, models, telemetry: null, cancellationToken, model => TypedResults.Ok(new V2ModelMetadata(
+        WithModelAsync(name, version, models, telemetry: null, cancellationToken, model => Task.FromResult<IResult>(TypedResults.Ok(new V2ModelMetadata(
             model.Name,
             [model.Version.ToString(CultureInfo.InvariantCulture)],
             "onnxruntime_onnx",
             model.InputNames.Select(input => Describe(input, model.InputMetadata[input])).ToArray(),
-            model.OutputNames.Select(output => Describe(output, model.OutputMetadata[output])).ToArray())));
+            model.OutputNames.Select(output => Describe(output, model.OutputMetadata[output])).ToArray()))));
 
     private static Task<IResult> ReadyAsync(string name, string? version, ModelRepository models, CancellationToken cancellationToken) =>
-        WithModelAsync(name, version, models, telemetry: null, cancellationToken, model => TypedResults.Ok(new V2ModelReady(model.Name, true)));
+        WithModelAsync(name, version, models, telemetry: null, cancellationToken, model => Task.FromResult<IResult>(TypedResults.Ok(new V2ModelReady(model.Name, true))));
 
     private static async Task<IResult> InferAsync(
-        string name, string? version, HttpRequest request, ModelRepository models, WorkerTelemetry telemetry, CancellationToken cancellationToken)
+        string name, string? version, HttpRequest request, ModelRepository models, ModelBatchers batchers, WorkerTelemetry telemetry, CancellationToken cancellationToken)
     {
         InferenceRequestBody body;
         try
@@ -102,7 +103,9 @@ public static class V2Api
         using (body)
         {
             // The response holds what it still needs (binary outputs, a lease on the model) until it is written.
-            return await WithModelAsync(name, version, models, telemetry, cancellationToken, model => InferenceRunner.Infer(model, body));
+            // The lease is held until the batch this request joins has run, so the version stays loaded.
+            return await WithModelAsync(name, version, models, telemetry, cancellationToken,
+                async model => await InferenceRunner.InferAsync(model, body, batchers, cancellationToken), request.HttpContext.Response);
         }
     }
 
@@ -111,7 +114,13 @@ public static class V2Api
     /// counts it when <paramref name="telemetry"/> is given.
     /// </summary>
     private static async Task<IResult> WithModelAsync(
-        string name, string? version, ModelRepository models, WorkerTelemetry? telemetry, CancellationToken cancellationToken, Func<LoadedModel, IResult> action)
+        string name,
+        string? version,
+        ModelRepository models,
+        WorkerTelemetry? telemetry,
+        CancellationToken cancellationToken,
+        Func<LoadedModel, Task<IResult>> action,
+        HttpResponse? response = null)
     {
         try
         {
@@ -119,7 +128,7 @@ public static class V2Api
                 ? await models.AcquireAsync(name, cancellationToken)
                 : await models.AcquireAsync(name, ParseVersion(name, version), cancellationToken);
             var started = Stopwatch.GetTimestamp();
-            var result = action(lease.Model);
+            var result = await action(lease.Model);
             telemetry?.Record(name, Api, "success", Stopwatch.GetElapsedTime(started));
             return result;
         }
@@ -132,6 +141,12 @@ public static class V2Api
         {
             telemetry?.Record(name, Api, "not_found");
             return Error(StatusCodes.Status404NotFound, ex.Message);
+        }
+        catch (BatchQueueFullException ex)
+        {
+            telemetry?.Record(name, Api, "unavailable");
+            response?.Headers.RetryAfter = BatchQueueFullException.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return Error(StatusCodes.Status503ServiceUnavailable, ex.Message);
         }
         catch (Exception ex) when (ex is RegistryUnavailableException or ModelLoadException)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Maestro.InferenceWorker.Batching;
 using Maestro.InferenceWorker.Models;
 using Maestro.InferenceWorker.Registry;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,11 @@ internal static class Extensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddOptions<BatchingOptions>()
+            .Bind(builder.Configuration.GetSection(BatchingOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 
@@ -23,6 +29,8 @@ internal static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WorkerTelemetry>();
         builder.Services.AddSingleton<ModelRepository>();
+        builder.Services.AddKeyedSingleton(ModelBatchers.ClockKey, TimeProvider.System);
+        builder.Services.AddSingleton<ModelBatchers>();
         builder.Services.AddOpenApi();
     }
 }

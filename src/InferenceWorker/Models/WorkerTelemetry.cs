@@ -21,6 +21,11 @@ internal sealed class WorkerTelemetry : IDisposable
             description: "Time spent in ONNX Runtime per run, by model.");
         ModelLoadDuration = _meter.CreateHistogram<double>("maestro.inference.model.load.duration", unit: "s",
             description: "Time to load a model version into ONNX Runtime.");
+        BatchSize = _meter.CreateHistogram<int>("maestro.inference.batch.size", unit: "{row}",
+            description: "Rows per ONNX Runtime run on the batched path, by model (1 when a request runs alone).",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
+        QueueDuration = _meter.CreateHistogram<double>("maestro.inference.queue.duration", unit: "s",
+            description: "Time a request waited in its model's batching queue before its run started, by model.");
         LoadedModels = _meter.CreateUpDownCounter<long>("maestro.inference.models.loaded", description: "Model versions currently loaded.");
     }
 
@@ -31,6 +36,10 @@ internal sealed class WorkerTelemetry : IDisposable
     public Histogram<double> ModelLoadDuration { get; }
 
     public UpDownCounter<long> LoadedModels { get; }
+
+    public Histogram<int> BatchSize { get; }
+
+    public Histogram<double> QueueDuration { get; }
 
     /// <summary>Counts one request and, when it ran, the time ONNX Runtime took.</summary>
     public void Record(string model, string api, string outcome, TimeSpan? compute = null)

@@ -1,3 +1,5 @@
+using System.Buffers;
+using Maestro.InferenceWorker.Batching;
 using Maestro.InferenceWorker.Models;
 using Maestro.InferenceWorker.V2;
 using Microsoft.ML.OnnxRuntime;
@@ -16,8 +18,106 @@ internal static class SeedPredictor
 {
     public const int MaxFeatures = 1000;
 
+    /// <summary>
+    /// Runs every row through the model, as one batch when the first dimension is dynamic, merged with
+    /// concurrent requests for the same version by <paramref name="batchers"/>.
+    /// </summary>
+    public static async Task<(double Prediction, double Probability)[]> PredictAsync(
+        LoadedModel model, IReadOnlyList<double[]> rows, ModelBatchers batchers, CancellationToken cancellationToken)
+    {
+        var (input, width) = Check(model, rows);
+        if (!IsBatched(input))
+        {
+            return RunUnbatched(model, rows);
+        }
+
+        // Rows of different widths (models whose feature dimension is dynamic too) are never merged.
+        var signature = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{input.ElementDataType}:{width}");
+        return await batchers.ForSeed(model).SubmitAsync(signature, rows, cancellationToken);
+    }
+
     /// <summary>Runs every row through the model, as one batch when the first dimension is dynamic.</summary>
     public static (double Prediction, double Probability)[] Predict(LoadedModel model, IReadOnlyList<double[]> rows)
+    {
+        var (input, _) = Check(model, rows);
+        return IsBatched(input) ? Run(model, rows) : RunUnbatched(model, rows);
+    }
+
+    /// <summary>A model whose first dimension is fixed (or absent) takes one row per run.</summary>
+    private static (double Prediction, double Probability)[] RunUnbatched(LoadedModel model, IReadOnlyList<double[]> rows)
+    {
+        if (rows.Count == 1)
+        {
+            return Run(model, rows);
+        }
+
+        var results = new (double, double)[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            results[i] = Run(model, [rows[i]])[0];
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Runs already checked rows (all of one width) as one tensor [rows, features] — or [features] for
+    /// one row of a rank-1 input — copied into a pooled buffer.
+    /// </summary>
+    public static (double Prediction, double Probability)[] Run(LoadedModel model, IReadOnlyList<double[]> rows)
+    {
+        var inputName = model.InputNames[0];
+        var input = model.InputMetadata[inputName];
+        var width = rows[0].Length;
+        long[] shape = input.Dimensions.Length == 2 ? [rows.Count, width] : [width];
+        var count = rows.Count * width;
+        if (input.ElementDataType == TensorElementType.Float)
+        {
+            var buffer = ArrayPool<float>.Shared.Rent(count);
+            try
+            {
+                var offset = 0;
+                foreach (var row in rows)
+                {
+                    for (var j = 0; j < row.Length; j++)
+                    {
+                        buffer[offset++] = (float)row[j];
+                    }
+                }
+
+                using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, count), shape);
+                return Run(model, inputName, value, rows.Count);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(buffer);
+            }
+        }
+        else
+        {
+            var buffer = ArrayPool<double>.Shared.Rent(count);
+            try
+            {
+                var offset = 0;
+                foreach (var row in rows)
+                {
+                    row.CopyTo(buffer.AsSpan(offset));
+                    offset += row.Length;
+                }
+
+                using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, count), shape);
+                return Run(model, inputName, value, rows.Count);
+            }
+            finally
+            {
+                ArrayPool<double>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private static bool IsBatched(NodeMetadata input) => input.Dimensions.Length == 2 && input.Dimensions[0] < 0;
+
+    private static (NodeMetadata Input, int Width) Check(LoadedModel model, IReadOnlyList<double[]> rows)
     {
         if (model.InputNames.Count != 1)
         {
@@ -25,19 +125,8 @@ internal static class SeedPredictor
                 $"Model '{model.Name}' has {model.InputNames.Count} inputs; predict needs exactly one. Use POST /v2/models/{model.Name}/infer.");
         }
 
-        var inputName = model.InputNames[0];
-        var input = model.InputMetadata[inputName];
-        var dimensions = input.Dimensions;
-        var width = Validate(model, input, dimensions, rows);
-        var batched = dimensions.Length == 2 && dimensions[0] < 0;
-
-        if (batched || rows.Count == 1)
-        {
-            long[] shape = dimensions.Length == 2 ? [rows.Count, width] : [width];
-            return Run(model, inputName, input.ElementDataType, rows, shape);
-        }
-
-        return rows.SelectMany(row => Run(model, inputName, input.ElementDataType, [row], [1, width])).ToArray();
+        var input = model.InputMetadata[model.InputNames[0]];
+        return (input, Validate(model, input, input.Dimensions, rows));
     }
 
     private static int Validate(LoadedModel model, NodeMetadata input, int[] dimensions, IReadOnlyList<double[]> rows)
@@ -86,14 +175,11 @@ internal static class SeedPredictor
         return rows[0].Length;
     }
 
-    private static (double, double)[] Run(LoadedModel model, string inputName, TensorElementType type, IReadOnlyList<double[]> rows, long[] shape)
+    private static (double, double)[] Run(LoadedModel model, string inputName, OrtValue input, int count)
     {
-        using var input = type == TensorElementType.Float
-            ? OrtValue.CreateTensorValueFromMemory(rows.SelectMany(r => r.Select(v => (float)v)).ToArray(), shape)
-            : OrtValue.CreateTensorValueFromMemory(rows.SelectMany(r => r).ToArray(), shape);
         using var runOptions = new RunOptions();
         using var outputs = model.Session.Run(runOptions, [inputName], [input], model.OutputNames);
-        return Interpret(model, outputs, rows.Count);
+        return Interpret(model, outputs, count);
     }
 
     private static (double, double)[] Interpret(LoadedModel model, IReadOnlyList<OrtValue> outputs, int count)

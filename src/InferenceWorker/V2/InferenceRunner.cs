@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Maestro.InferenceWorker.Batching;
 using Maestro.InferenceWorker.Models;
 using Microsoft.ML.OnnxRuntime;
 
@@ -12,7 +13,16 @@ namespace Maestro.InferenceWorker.V2;
 /// </summary>
 internal static class InferenceRunner
 {
-    public static InferenceResponse Infer(LoadedModel model, InferenceRequestBody body)
+    /// <summary>Runs the request alone.</summary>
+    public static InferenceResponse Infer(LoadedModel model, InferenceRequestBody body) =>
+        InferAsync(model, body, batchers: null, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Runs the request, merged with concurrent requests of the same shape signature by
+    /// <paramref name="batchers"/> when the model batches (see <see cref="TensorBatchItem.Describe"/>).
+    /// </summary>
+    public static async Task<InferenceResponse> InferAsync(
+        LoadedModel model, InferenceRequestBody body, ModelBatchers? batchers, CancellationToken cancellationToken)
     {
         var request = body.Root;
         if (request.ValueKind != JsonValueKind.Object)
@@ -53,9 +63,25 @@ internal static class InferenceRunner
                 throw V2Exception.BadRequest($"Missing input(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}: model '{model.Name}' needs {string.Join(", ", model.InputNames)}.");
             }
 
+            var outputNames = Array.ConvertAll(requested, r => r.Name);
+            if (batchers?.ForTensors(model) is { } batcher
+                && TensorBatchItem.Describe(model.OutputMetadata, names, values, outputNames) is var (signature, rows))
+            {
+                var item = new TensorBatchItem(names, values, outputNames, rows);
+                var batched = await batcher.SubmitAsync(signature, Enumerable.Repeat(item, rows).ToArray(), cancellationToken);
+                var outcome = batched[0];
+                if (outcome.Error is { } error)
+                {
+                    throw error;
+                }
+
+                var owner = new OwnedValues(outcome.Outputs!);
+                return Respond(model, id, requested, owner.Values, owner);
+            }
+
             using var runOptions = new RunOptions();
-            var outputs = model.Session.Run(runOptions, names, values, Array.ConvertAll(requested, r => r.Name));
-            return Respond(model, id, requested, outputs);
+            var outputs = model.Session.Run(runOptions, names, values, outputNames);
+            return Respond(model, id, requested, outputs, outputs);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -214,9 +240,9 @@ internal static class InferenceRunner
     /// the response to copy out; every other output value is disposed here. Takes ownership of <paramref name="outputs"/>.
     /// </summary>
     private static InferenceResponse Respond(
-        LoadedModel model, string? id, RequestedOutput[] requested, IDisposableReadOnlyCollection<OrtValue> outputs)
+        LoadedModel model, string? id, RequestedOutput[] requested, IReadOnlyList<OrtValue> outputs, IDisposable outputsOwner)
     {
-        var owned = new List<IDisposable> { outputs };
+        var owned = new List<IDisposable> { outputsOwner };
         try
         {
             var json = new ArrayBufferWriter<byte>(256);
@@ -320,4 +346,18 @@ internal static class InferenceRunner
     }
 
     private readonly record struct RequestedOutput(string Name, bool Binary);
+
+    /// <summary>Outputs cut from a batch for this request; disposed with the response.</summary>
+    private sealed class OwnedValues(OrtValue[] values) : IDisposable
+    {
+        public OrtValue[] Values { get; } = values;
+
+        public void Dispose()
+        {
+            foreach (var value in Values)
+            {
+                value.Dispose();
+            }
+        }
+    }
 }

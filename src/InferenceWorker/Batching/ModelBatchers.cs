@@ -1,0 +1,111 @@
+using System.Runtime.CompilerServices;
+using Maestro.InferenceWorker.Models;
+using Maestro.InferenceWorker.Seed;
+using Microsoft.Extensions.Options;
+using SeedOutcome = (double Prediction, double Probability);
+
+namespace Maestro.InferenceWorker.Batching;
+
+/// <summary>
+/// The batchers of the loaded model versions: one per <see cref="LoadedModel"/>, created on its first
+/// batchable request and dropped with it (a weak table, so a retired version takes its batcher along
+/// once the last request holding a lease on it is done).
+/// </summary>
+internal sealed class ModelBatchers
+{
+    /// <summary>
+    /// The key of the <see cref="TimeProvider"/> the batching window runs on: the system clock, so the
+    /// window stays wall-clock time when the model cache's clock is faked; tests replace it.
+    /// </summary>
+    public const string ClockKey = "batching";
+
+    private readonly ConditionalWeakTable<LoadedModel, ModelBatcher<double[], SeedOutcome>> _seed = [];
+    private readonly ConditionalWeakTable<LoadedModel, ModelBatcher<TensorBatchItem, TensorBatchOutcome>> _tensors = [];
+    private readonly BatchingOptions _options;
+    private readonly TimeProvider _time;
+    private readonly WorkerTelemetry _telemetry;
+
+    public ModelBatchers(IOptions<BatchingOptions> options, [FromKeyedServices(ClockKey)] TimeProvider time, WorkerTelemetry telemetry)
+    {
+        _options = options.Value;
+        _time = time;
+        _telemetry = telemetry;
+    }
+
+    /// <summary>Whether every input of the model has a dynamic first dimension (-1), so requests can be stacked along it.</summary>
+    public static bool CanBatch(LoadedModel model) =>
+        CanBatch(model.InputNames.Select(name => model.InputMetadata[name]).Select(input => input.IsTensor ? input.Dimensions : []));
+
+    /// <summary>Whether every input shape has at least one dimension and a dynamic first one.</summary>
+    public static bool CanBatch(IEnumerable<int[]> inputDimensions)
+    {
+        var any = false;
+        foreach (var dimensions in inputDimensions)
+        {
+            if (dimensions.Length == 0 || dimensions[0] >= 0)
+            {
+                return false;
+            }
+
+            any = true;
+        }
+
+        return any;
+    }
+
+    /// <summary>
+    /// The batcher for seed predictions on <paramref name="model"/>. When batching is off for the model,
+    /// or an input's first dimension is fixed, its batch size is 1: every request runs alone (and is
+    /// still measured).
+    /// </summary>
+    public ModelBatcher<double[], SeedOutcome> ForSeed(LoadedModel model)
+    {
+        if (_seed.TryGetValue(model, out var batcher))
+        {
+            return batcher;
+        }
+
+        var settings = _options.For(model.Name);
+        if (!settings.Enabled || !CanBatch(model))
+        {
+            settings = settings with { Enabled = false, MaxBatchSize = 1 };
+        }
+
+        var tag = new KeyValuePair<string, object?>("model", model.Name);
+        return _seed.GetValue(model, m => new ModelBatcher<double[], SeedOutcome>(
+            settings,
+            _time,
+            rows => SeedPredictor.Run(m, rows),
+            rows => _telemetry.BatchSize.Record(rows, tag),
+            waited => _telemetry.QueueDuration.Record(waited.TotalSeconds, tag)));
+    }
+
+    /// <summary>
+    /// The batcher for V2 inferences on <paramref name="model"/>, or <c>null</c> when batching is off for
+    /// it or an input's first dimension is fixed: its requests then run alone, as before batching.
+    /// </summary>
+    public ModelBatcher<TensorBatchItem, TensorBatchOutcome>? ForTensors(LoadedModel model)
+    {
+        if (_tensors.TryGetValue(model, out var batcher))
+        {
+            return batcher;
+        }
+
+        var settings = _options.For(model.Name);
+        if (!settings.Enabled || !CanBatch(model))
+        {
+            return null;
+        }
+
+        var tag = new KeyValuePair<string, object?>("model", model.Name);
+        return _tensors.GetValue(model, m => new ModelBatcher<TensorBatchItem, TensorBatchOutcome>(
+            settings,
+            _time,
+            rows => TensorBatch.Run(m, rows),
+            rows => _telemetry.BatchSize.Record(rows, tag),
+            waited => _telemetry.QueueDuration.Record(waited.TotalSeconds, tag)));
+    }
+
+    /// <summary>The seed batcher already created for <paramref name="model"/>, if any (for tests and diagnostics).</summary>
+    public ModelBatcher<double[], SeedOutcome>? PeekSeed(LoadedModel model) => _seed.TryGetValue(model, out var batcher) ? batcher : null;
+}
