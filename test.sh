@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every Maestro test on a fresh machine: installs what the tests need (redis-server),
+# Runs every Maestro test on a fresh machine: installs what the tests need (redis-server, fonts-dejavu-core),
 # builds the solution once, runs every test project in the same configuration, and prints
 # "N passed, N failed" as its last line. Exits non-zero on any failure.
 set -uo pipefail
@@ -15,6 +15,15 @@ if ! command -v redis-server >/dev/null 2>&1; then
   echo "== installing redis-server (the end-to-end tests start a real one)"
   if ! { as_root apt-get update -q && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q redis-server; }; then
     echo "Could not install redis-server with apt-get; install it and run again."
+    summary 0 1
+    exit 1
+  fi
+fi
+
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+  echo "== installing fonts-dejavu-core (model card PDFs are written in DejaVu Sans)"
+  if ! { as_root apt-get update -q && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q fonts-dejavu-core; }; then
+    echo "Could not install fonts-dejavu-core with apt-get; install it and run again."
     summary 0 1
     exit 1
   fi

@@ -14,6 +14,7 @@ app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapModelsApi();
 app.MapModelLabelsApi();
+app.MapModelCardsApi();
 
 app.Run();
 

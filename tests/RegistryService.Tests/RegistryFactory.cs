@@ -76,3 +76,9 @@ public sealed class SmallUploadLimitRegistryFactory : RegistryFactory
 
     public SmallUploadLimitRegistryFactory() => Settings["Registry:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
+
+/// <summary>A registry whose operator chose PDFsharp's AGPL license, so it makes model card PDFs.</summary>
+public sealed class PdfRegistryFactory : RegistryFactory
+{
+    public PdfRegistryFactory() => Settings["Registry:PdfSharpLicense"] = "AGPL";
+}

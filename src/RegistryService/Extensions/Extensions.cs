@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Maestro.RegistryService.Infrastructure;
+using Maestro.RegistryService.ModelCards;
 using Maestro.RegistryService.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -32,6 +33,9 @@ internal static class Extensions
         builder.Services.AddSingleton<ArtifactStore>();
         builder.Services.AddSingleton(provider => RegistryDatabase.Create(provider.GetRequiredService<IOptions<RegistryOptions>>()));
         builder.Services.AddSingleton<RegistryStore>();
+        builder.Services.AddSingleton<ModelCardStore>();
+        builder.Services.AddSingleton<ModelCardFonts>();
+        builder.Services.AddSingleton<ModelCardPdfRenderer>();
         builder.Services.AddHostedService<StoreInitializer>();
         builder.Services.AddHealthChecks().AddCheck<RegistryStoreHealthCheck>("store");
         builder.Services.AddOpenApi();
