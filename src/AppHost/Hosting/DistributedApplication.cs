@@ -17,17 +17,15 @@ public sealed class DistributedApplication : IAsyncDisposable
 
     private readonly DistributedApplicationBuilder _builder;
     private readonly IReadOnlyList<Resource> _resources;
-    private readonly HttpClient _http;
     private readonly List<ReplicaRunner> _runners = [];
     private readonly TimeProvider _time = TimeProvider.System;
     private readonly CancellationTokenSource _shutdown = new();
     private DashboardServer? _dashboard;
 
-    internal DistributedApplication(DistributedApplicationBuilder builder, IReadOnlyList<Resource> resources, HttpClient http)
+    internal DistributedApplication(DistributedApplicationBuilder builder, IReadOnlyList<Resource> resources)
     {
         _builder = builder;
         _resources = resources;
-        _http = http;
     }
 
     public static DistributedApplicationBuilder CreateBuilder(AppHostOptions options) => new(options);
@@ -98,7 +96,8 @@ public sealed class DistributedApplication : IAsyncDisposable
             var gatewayUrl = $"http://localhost:{gateway.Port}";
             if (options.Seed)
             {
-                await new DemoModelSeeder(_http, gatewayUrl, _builder.DevApiKey, ServiceProject.RepositoryRoot).SeedAsync(_shutdown.Token);
+                using var http = new HttpClient { Timeout = DemoModelSeeder.Timeout };
+                await TrySeedAsync(new DemoModelSeeder(http, gatewayUrl, _builder.DevApiKey, ServiceProject.RepositoryRoot), _shutdown.Token);
             }
 
             ConsoleLog.Info($"Maestro is ready in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s: {gatewayUrl} (dashboard http://localhost:{options.DashboardPort}). Ctrl+C stops everything.");
@@ -118,6 +117,24 @@ public sealed class DistributedApplication : IAsyncDisposable
         finally
         {
             await StopAsync();
+        }
+    }
+
+    /// <summary>
+    /// Seeds the demo model; a failure is reported and the platform keeps running without it — a
+    /// busy machine or a slow upload must not take every service down.
+    /// </summary>
+    internal static async Task<bool> TrySeedAsync(DemoModelSeeder seeder, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await seeder.SeedAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is StartupException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            ConsoleLog.Info($"The demo model {DemoModelSeeder.ModelName} was not registered ({ex.Message}); the platform runs without it.");
+            return false;
         }
     }
 

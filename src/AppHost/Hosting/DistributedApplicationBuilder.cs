@@ -39,7 +39,7 @@ public sealed class DistributedApplicationBuilder
             }
         }
 
-        return new DistributedApplication(this, _resources, _probeClient);
+        return new DistributedApplication(this, _resources);
     }
 
     private T Add<T>(T resource) where T : Resource

@@ -14,6 +14,9 @@ internal sealed class DemoModelSeeder(HttpClient http, string gatewayUrl, string
 {
     public const string ModelName = "fraud-detector";
 
+    /// <summary>How long one call of the seeding may take (an upload on a busy machine is slow).</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
         var file = Path.Combine(repositoryRoot, "samples", "models", ModelName + ".onnx");
