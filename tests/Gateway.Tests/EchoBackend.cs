@@ -53,15 +53,20 @@ internal sealed class EchoBackend : IAsyncDisposable
         return new EchoBackend(name, app, address);
     }
 
-    /// <summary>An address where nothing listens: a service that is down.</summary>
+    /// <summary>
+    /// An address where nothing listens: a service that is down. The port stays bound (without
+    /// listening, so connections are refused) for the rest of the test run, so no other test's server
+    /// can take it and bring the "dead" service back to life.
+    /// </summary>
     public static string DownAddress()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return $"http://127.0.0.1:{port}";
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        ReservedPorts.Add(socket);
+        return $"http://127.0.0.1:{((IPEndPoint)socket.LocalEndPoint!).Port}";
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentBag<Socket> ReservedPorts = [];
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 

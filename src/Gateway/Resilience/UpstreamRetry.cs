@@ -11,7 +11,8 @@ namespace Maestro.Gateway.Resilience;
 /// the connection was refused or failed (always safe), or — for inference and reads, which have no
 /// side effects — the service dropped the connection before any response byte. The failed
 /// destination is taken out of rotation at once (passive health) until its active health check, or
-/// <see cref="Reactivation"/>, lets it back. YARP has no retry of its own.
+/// the reactivation period (<c>Gateway:Routing:PassiveReactivation</c>, default 5 s), lets it back.
+/// YARP has no retry of its own.
 /// </summary>
 /// <remarks>
 /// Only requests whose body can be replayed are retried: no body, or one of at most
@@ -19,11 +20,15 @@ namespace Maestro.Gateway.Resilience;
 /// <see cref="MaxChunkedInferenceBodyBytes"/>), buffered for that purpose. Larger bodies (model
 /// uploads) are forwarded as a stream and never retried.
 /// </remarks>
-internal sealed partial class UpstreamRetry(IDestinationHealthUpdater health, GatewayTelemetry telemetry, ILogger<UpstreamRetry> logger)
+internal sealed partial class UpstreamRetry(
+    IDestinationHealthUpdater health, GatewayTelemetry telemetry, IConfiguration configuration, ILogger<UpstreamRetry> logger)
 {
+    public const string ReactivationSetting = "Gateway:Routing:PassiveReactivation";
+
+    private readonly TimeSpan _reactivation = configuration.GetValue(ReactivationSetting, TimeSpan.FromSeconds(5));
+
     public const int MaxReplayableBodyBytes = 1024 * 1024;
     public const int MaxChunkedInferenceBodyBytes = 10 * 1024 * 1024;
-    public static readonly TimeSpan Reactivation = TimeSpan.FromSeconds(5);
 
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
@@ -43,7 +48,7 @@ internal sealed partial class UpstreamRetry(IDestinationHealthUpdater health, Ga
 
         if (proxy.Route.Cluster is { } cluster)
         {
-            health.SetPassive(cluster, failed, DestinationHealth.Unhealthy, Reactivation);
+            health.SetPassive(cluster, failed, DestinationHealth.Unhealthy, _reactivation);
         }
 
         var others = candidates.Where(destination => destination != failed).ToArray();

@@ -7,6 +7,7 @@ namespace Maestro.Gateway.Tests.Auth;
 /// Refused callers as an operator sees them on <c>/metrics</c>. Meters are process-wide and other test
 /// classes run gateways at the same time, so the test compares before and after.
 /// </summary>
+[Collection(MetricsCollection.Name)]
 public sealed class AuthenticationMetricsTests(GatewayHost gateway) : IClassFixture<GatewayHost>
 {
     [Fact]

@@ -16,6 +16,9 @@ public sealed class PartlyDownGatewayHost : GatewayHost
     public override async Task InitializeAsync()
     {
         Settings["Gateway:Routing:ActiveHealthChecks"] = "false";
+
+        // Long enough that a slow, shared machine cannot bring the dead destination back mid-test.
+        Settings["Gateway:Routing:PassiveReactivation"] = "00:05:00";
         LiveRegistry = await EchoBackend.StartAsync("registry");
         LiveWorker = await EchoBackend.StartAsync("worker-live");
         Start([EchoBackend.DownAddress(), LiveRegistry.Address], [EchoBackend.DownAddress(), LiveWorker.Address]);
@@ -34,6 +37,7 @@ public sealed class PartlyDownGatewayHost : GatewayHost
 }
 
 /// <summary>Each test starts its own gateway: the first failure changes what the next request sees.</summary>
+[Collection(MetricsCollection.Name)]
 public sealed class UpstreamRetryTests : IAsyncLifetime
 {
     private readonly PartlyDownGatewayHost gateway = new();

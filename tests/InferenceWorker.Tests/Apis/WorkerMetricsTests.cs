@@ -8,6 +8,7 @@ namespace Maestro.InferenceWorker.Tests.Apis;
 /// What an operator sees of inference traffic on the worker's <c>/metrics</c>. The model has a name of
 /// its own: meters are process-wide, and other test classes run workers in this process at the same time.
 /// </summary>
+[Collection(MetricsCollection.Name)]
 public sealed class WorkerMetricsTests : IAsyncLifetime
 {
     private readonly WorkerHost _host = new();

@@ -6,6 +6,7 @@ namespace Maestro.RegistryService.Tests.Extensions;
 /// Uploads and stage changes as an operator sees them on <c>/metrics</c>. Meters are process-wide and
 /// other test classes run registries at the same time, so the test compares before and after.
 /// </summary>
+[Collection(MetricsCollection.Name)]
 public sealed class RegistryMetricsTests : IClassFixture<RegistryFactory>
 {
     private readonly HttpClient _client;
