@@ -1,5 +1,6 @@
 using Maestro.RegistryService.Model;
 using Microsoft.Data.Sqlite;
+using static Maestro.RegistryService.Infrastructure.Sql;
 
 namespace Maestro.RegistryService.Infrastructure;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Maestro.RegistryService.Model;
+using static Maestro.RegistryService.Infrastructure.Sql;
 
 namespace Maestro.RegistryService.Infrastructure;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Maestro.RegistryService.Model;
 using Microsoft.Data.Sqlite;
+using static Maestro.RegistryService.Infrastructure.Sql;
 
 namespace Maestro.RegistryService.Infrastructure;
 
@@ -216,30 +217,5 @@ internal sealed partial class RegistryStore
         }
 
         return pairs;
-    }
-
-    private static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(connection, transaction, sql, parameters);
-        return command.ExecuteNonQuery();
-    }
-
-    private static object? Scalar(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(connection, transaction, sql, parameters);
-        return command.ExecuteScalar();
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        foreach (var (parameterName, value) in parameters)
-        {
-            command.Parameters.AddWithValue(parameterName, value ?? DBNull.Value);
-        }
-
-        return command;
     }
 }
