@@ -13,10 +13,6 @@ namespace Maestro.InferenceWorker.V2;
 /// </summary>
 internal static class InferenceRunner
 {
-    /// <summary>Runs the request alone.</summary>
-    public static InferenceResponse Infer(LoadedModel model, InferenceRequestBody body) =>
-        InferAsync(model, body, batchers: null, CancellationToken.None).GetAwaiter().GetResult();
-
     /// <summary>
     /// Runs the request, merged with concurrent requests of the same shape signature by
     /// <paramref name="batchers"/> when the model batches (see <see cref="TensorBatchItem.Describe"/>).
