@@ -169,6 +169,21 @@ internal sealed partial class RegistryStore
         }
     }
 
+    /// <summary>The SHA-256 of every version's artifact.</summary>
+    public HashSet<string> ReferencedArtifacts()
+    {
+        using var connection = _database.Open();
+        using var command = Command(connection, null, "SELECT DISTINCT sha256 FROM versions");
+        using var reader = command.ExecuteReader();
+        var referenced = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            referenced.Add(reader.GetString(0));
+        }
+
+        return referenced;
+    }
+
     public bool CanConnect()
     {
         using var connection = _database.Open();
