@@ -61,9 +61,12 @@ internal sealed partial class RegistryStore
     /// <summary>
     /// Records a new version whose artifact is already in the artifact store. Version numbers come
     /// from the model's counter, so they are never reused, even after deletes. <c>null</c> when the
-    /// model does not exist.
+    /// model does not exist. <paramref name="alsoWrite"/> adds rows about the new version number in
+    /// the same transaction.
     /// </summary>
-    public ModelVersion? AddVersion(string name, string? description, string sha256, long sizeBytes, ModelInspection inspection)
+    public ModelVersion? AddVersion(
+        string name, string? description, string sha256, long sizeBytes, ModelInspection inspection,
+        Action<SqliteConnection, SqliteTransaction, int>? alsoWrite = null)
     {
         using var connection = _database.Open();
         using var transaction = connection.BeginTransaction();
@@ -85,6 +88,7 @@ internal sealed partial class RegistryStore
             ("$model", name), ("$version", version), ("$stage", nameof(ModelStage.None)), ("$description", description),
             ("$sha256", sha256), ("$size", sizeBytes), ("$producer", inspection.Producer),
             ("$signature", JsonSerializer.Serialize(inspection.Signature, SignatureJson)), ("$now", now));
+        alsoWrite?.Invoke(connection, transaction, version);
         transaction.Commit();
         return ReadVersion(connection, name, version);
     }

@@ -47,7 +47,7 @@ public sealed class RegistryDatabaseTests : IDisposable
     {
         using (var first = new RegistryDatabase(DatabasePath).Open())
         {
-            Execute(first, "DROP TABLE version_tags; DROP TABLE model_card_sections; PRAGMA user_version = 1;");
+            Execute(first, "DROP TABLE version_origins; DROP TABLE version_tags; DROP TABLE model_card_sections; PRAGMA user_version = 1;");
             Execute(first, "INSERT INTO models (name, created_at, updated_at) VALUES ('old', 1, 1)");
         }
 
