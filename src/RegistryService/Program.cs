@@ -1,4 +1,5 @@
 using Maestro.RegistryService.Apis;
+using Maestro.RegistryService.Apis.Mlflow;
 using Maestro.RegistryService.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ app.MapOpenApi();
 app.MapModelsApi();
 app.MapModelLabelsApi();
 app.MapModelCardsApi();
+app.MapMlflowApi();
 
 app.Run();
 
