@@ -137,7 +137,7 @@ public sealed class MlflowRegisteredModelsApiTests(RegistryFactory factory) : IC
 
         Assert.Equal(newName, renamed.GetProperty("name").GetString());
         Assert.Equal(new Dictionary<string, string> { ["team"] = "risk" }, renamed.GetProperty("tags").TagMap());
-        Assert.Equal([2, 1], await _client.ListVersionNumbersAsync(newName));
+        Assert.Equal(new[] { 2, 1 }, await _client.ListVersionNumbersAsync(newName));
         var byAlias = (await _client.MlflowGetAsync("registered-models/alias", ("name", newName), ("alias", "champion")).OkJsonAsync()).GetProperty("model_version");
         Assert.Equal("1", byAlias.GetProperty("version").GetString());
         Assert.Equal(new Dictionary<string, string> { ["data"] = "2024" }, byAlias.GetProperty("tags").TagMap());
