@@ -16,6 +16,7 @@ app.MapOpenApi();
 app.MapModelsApi();
 app.MapModelLabelsApi();
 app.MapModelCardsApi();
+app.MapAuditApi();
 app.MapMlflowApi();
 
 app.Run();

@@ -34,7 +34,11 @@ public static class ModelsApi
         api.MapPost("/", CreateModel)
             .WithName("CreateModel").WithSummary("Register a new model name");
         api.MapGet("/{name}", GetModel)
-            .WithName("GetModel").WithSummary("Get a model with its newest version per stage and its aliases");
+            .WithName("GetModel").WithSummary("Get a model with its newest version per stage and its aliases")
+            .WithDescription("The ETag header identifies this state of the model; send it as If-Match with PATCH.");
+        api.MapPatch("/{name}", UpdateModel)
+            .WithName("UpdateModel").WithSummary("Change a model's description, optionally only if unchanged since read (If-Match)")
+            .WithDescription("Body `{\"description\": \"…\"}` (\"\" clears it). With `If-Match: <ETag of GET>` the change applies only if the model is unchanged since (412 otherwise); without If-Match it applies unconditionally, as MLflow's update does. Tags have their own endpoints.");
         api.MapGet("/{name}/versions", ListVersions)
             .WithName("ListModelVersions").WithSummary("List every version of a model, newest first");
         api.MapPost("/{name}/versions", UploadVersion)
@@ -119,8 +123,49 @@ public static class ModelsApi
             _ => Problems.VersionNotFound(name, version),
         };
 
-    internal static Results<Ok<RegisteredModel>, ProblemHttpResult> GetModel(string name, RegistryStore store) =>
-        store.GetModel(name) is { } model ? TypedResults.Ok(model) : Problems.ModelNotFound(name);
+    internal static Results<Ok<RegisteredModel>, ProblemHttpResult> GetModel(string name, RegistryStore store, HttpResponse response)
+    {
+        if (store.GetModel(name) is not { } model)
+        {
+            return Problems.ModelNotFound(name);
+        }
+
+        response.Headers.ETag = model.ETag;
+        return TypedResults.Ok(model);
+    }
+
+    internal static Results<Ok<RegisteredModel>, ProblemHttpResult> UpdateModel(
+        string name, UpdateModelRequest request, RegistryStore store, HttpRequest http)
+    {
+        if (request.Description is not { } description)
+        {
+            return Problems.BadRequest("The body needs 'description': the new description as a string (\"\" clears it).");
+        }
+
+        if (description.Length > MaxDescriptionLength)
+        {
+            return Problems.BadRequest($"The description is longer than {MaxDescriptionLength} characters.");
+        }
+
+        if (!IfMatch.TryParse(http.Headers.IfMatch, out var accepted))
+        {
+            return Problems.PreconditionFailed(
+                $"If-Match names no current state of model '{name}': send the ETag header of GET /api/v1/models/{name} (a quoted number) or *.");
+        }
+
+        var (result, model) = store.UpdateModelDescription(name, description.Length == 0 ? null : description, accepted);
+        switch (result)
+        {
+            case UpdateModelResult.NotFound:
+                return Problems.ModelNotFound(name);
+            case UpdateModelResult.Stale:
+                return Problems.PreconditionFailed(
+                    $"Model '{name}' changed since the If-Match ETag was read: GET it again, check the change still applies, and send its new ETag.");
+            default:
+                http.HttpContext.Response.Headers.ETag = model!.ETag;
+                return TypedResults.Ok(model);
+        }
+    }
 
     internal static Results<Ok<ModelVersionList>, ProblemHttpResult> ListVersions(string name, RegistryStore store) =>
         store.ListVersions(name) is { } versions ? TypedResults.Ok(new ModelVersionList(versions)) : Problems.ModelNotFound(name);

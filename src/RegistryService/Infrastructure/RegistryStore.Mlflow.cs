@@ -11,70 +11,75 @@ namespace Maestro.RegistryService.Infrastructure;
 /// </summary>
 internal sealed partial class RegistryStore
 {
-    /// <summary>Every table whose <c>model</c> column names a model; a rename rewrites them all.</summary>
+    /// <summary>
+    /// Every table whose <c>model</c> column names a model as it is now; a rename rewrites them all.
+    /// The audit trail moves with the model (<see cref="RegistryWrite.Renamed"/>); the change feed keeps
+    /// the names things happened under.
+    /// </summary>
     private static readonly string[] ModelColumnTables = ["model_tags", "versions", "version_tags", "aliases", "model_card_sections", "version_origins"];
 
     /// <summary>
     /// Renames a model with everything that refers to it — versions, tags, aliases, model card
-    /// sections — in one transaction. Foreign keys are checked at commit, once every row moved.
+    /// sections, its audit trail — in one write that also appends <c>model_renamed</c> to the trail and
+    /// the change feed. Foreign keys are checked at commit, once every row has moved.
     /// </summary>
     public RenameResult RenameModel(string name, string newName)
     {
-        using var connection = _database.Open();
-        using var transaction = connection.BeginTransaction();
-        if (Scalar(connection, transaction, "SELECT 1 FROM models WHERE name = $name", ("$name", name)) is null)
+        using var write = BeginWrite();
+        if (Scalar(write.Connection, write.Transaction, "SELECT 1 FROM models WHERE name = $name", ("$name", name)) is null)
         {
             return RenameResult.NotFound;
         }
 
-        if (Scalar(connection, transaction, "SELECT 1 FROM models WHERE name = $name", ("$name", newName)) is not null)
+        if (Scalar(write.Connection, write.Transaction, "SELECT 1 FROM models WHERE name = $name", ("$name", newName)) is not null)
         {
             return RenameResult.NameTaken;
         }
 
-        Execute(connection, transaction, "PRAGMA defer_foreign_keys = ON");
-        Execute(connection, transaction, "UPDATE models SET name = $new, updated_at = $now WHERE name = $old",
-            ("$new", newName), ("$now", Now()), ("$old", name));
+        Execute(write.Connection, write.Transaction, "PRAGMA defer_foreign_keys = ON");
+        Execute(write.Connection, write.Transaction, "UPDATE models SET name = $new WHERE name = $old", ("$new", newName), ("$old", name));
         foreach (var table in ModelColumnTables)
         {
-            Execute(connection, transaction, $"UPDATE {table} SET model = $new WHERE model = $old", ("$new", newName), ("$old", name));
+            Execute(write.Connection, write.Transaction, $"UPDATE {table} SET model = $new WHERE model = $old", ("$new", newName), ("$old", name));
         }
 
-        transaction.Commit();
+        write.Renamed(name, newName);
+        write.Touch(newName);
+        write.Commit();
         return RenameResult.Renamed;
-    }
-
-    /// <summary>Replaces a model's description; <c>null</c> when the model does not exist.</summary>
-    public RegisteredModel? UpdateModelDescription(string name, string? description)
-    {
-        using var connection = _database.Open();
-        var changed = Execute(connection, null, "UPDATE models SET description = $description, updated_at = $now WHERE name = $name",
-            ("$description", description), ("$now", Now()), ("$name", name));
-        return changed == 0 ? null : ReadModel(connection, name);
     }
 
     /// <summary>Replaces a version's description; <c>null</c> when the version does not exist.</summary>
     public ModelVersion? UpdateVersionDescription(string name, int version, string? description) =>
-        WriteForVersion(name, version, (connection, transaction) => Execute(connection, transaction,
-            "UPDATE versions SET description = $description, updated_at = $now WHERE model = $model AND version = $version",
-            ("$description", description), ("$now", Now()), ("$model", name), ("$version", version)));
+        WriteForVersion(name, version, write =>
+        {
+            var before = Scalar(write.Connection, write.Transaction, "SELECT description FROM versions WHERE model = $model AND version = $version",
+                ("$model", name), ("$version", version)) as string;
+            if (before == description)
+            {
+                return;
+            }
+
+            Execute(write.Connection, write.Transaction,
+                "UPDATE versions SET description = $description, updated_at = $now WHERE model = $model AND version = $version",
+                ("$description", description), ("$now", write.Now), ("$model", name), ("$version", version));
+            write.Event(name, AuditActions.VersionUpdated, version, "description", before, description);
+        });
 
     /// <summary>
     /// Registers a new version of <paramref name="name"/> whose artifact is <paramref name="artifact"/>'s
     /// (same content, so the same signature), recording its <paramref name="origin"/> and tags in the
-    /// same transaction. <c>null</c> when the model does not exist.
+    /// same write. <c>null</c> when the model does not exist.
     /// </summary>
     public ModelVersion? AddVersionFrom(string name, ModelVersion artifact, VersionOrigin origin, string? description, IReadOnlyList<KeyValuePair<string, string>> tags) =>
-        AddVersion(name, description, artifact.Sha256, artifact.SizeBytes, new ModelInspection(artifact.Signature, artifact.Producer), (connection, transaction, version) =>
+        AddVersion(name, description, artifact.Sha256, artifact.SizeBytes, new ModelInspection(artifact.Signature, artifact.Producer), (write, version) =>
         {
-            Execute(connection, transaction,
+            Execute(write.Connection, write.Transaction,
                 "INSERT INTO version_origins (model, version, source, run_id, run_link, user_id) VALUES ($model, $version, $source, $run, $link, $user)",
                 ("$model", name), ("$version", version), ("$source", origin.Source), ("$run", origin.RunId), ("$link", origin.RunLink), ("$user", origin.UserId));
             foreach (var (key, value) in tags)
             {
-                Execute(connection, transaction,
-                    "INSERT INTO version_tags (model, version, key, value) VALUES ($model, $version, $key, $value) ON CONFLICT (model, version, key) DO UPDATE SET value = excluded.value",
-                    ("$model", name), ("$version", version), ("$key", key), ("$value", value));
+                SetTag(write, name, version, key, value);
             }
         });
 

@@ -6,9 +6,10 @@ using static Maestro.RegistryService.Infrastructure.Sql;
 namespace Maestro.RegistryService.Infrastructure;
 
 /// <summary>
-/// Models, versions and their stages in SQLite. Every change is one transaction: a version row is
-/// written only after its artifact is in place, and a stage change with
-/// <c>archive_existing_versions</c> archives the others in the same transaction.
+/// Models, versions and their stages in SQLite. Every change is one <see cref="RegistryWrite"/>: one
+/// transaction that also appends to the audit trail and the change feed. A version row is written
+/// only after its artifact is in place, and a stage change with <c>archive_existing_versions</c>
+/// archives the others in the same transaction.
 /// </summary>
 internal sealed partial class RegistryStore
 {
@@ -16,26 +17,33 @@ internal sealed partial class RegistryStore
 
     private readonly RegistryDatabase _database;
     private readonly TimeProvider _time;
+    private readonly AuditActor? _actor;
+    private readonly IChangePublisher _publisher;
 
-    public RegistryStore(RegistryDatabase database, TimeProvider time)
+    /// <param name="actor">Who is calling; without one every change is recorded as <c>anonymous</c>.</param>
+    /// <param name="publisher">Where committed changes are announced; without one they are only listed.</param>
+    public RegistryStore(RegistryDatabase database, TimeProvider time, AuditActor? actor = null, IChangePublisher? publisher = null)
     {
         _database = database;
         _time = time;
+        _actor = actor;
+        _publisher = publisher ?? NoChangePublisher.Instance;
     }
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>Starts a change: see <see cref="RegistryWrite"/>.</summary>
+    internal RegistryWrite BeginWrite() => new(_database.Open(), Now(), _actor?.Current ?? AuditActor.Anonymous, _publisher);
+
     /// <summary>Creates a model; <c>null</c> when the name is taken.</summary>
     public RegisteredModel? CreateModel(string name, string? description, IReadOnlyDictionary<string, string> tags)
     {
-        using var connection = _database.Open();
-        using var transaction = connection.BeginTransaction();
-        var now = Now();
+        using var write = BeginWrite();
         try
         {
-            Execute(connection, transaction,
+            Execute(write.Connection, write.Transaction,
                 "INSERT INTO models (name, description, created_at, updated_at) VALUES ($name, $description, $now, $now)",
-                ("$name", name), ("$description", description), ("$now", now));
+                ("$name", name), ("$description", description), ("$now", write.Now));
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
         {
@@ -44,12 +52,13 @@ internal sealed partial class RegistryStore
 
         foreach (var (key, value) in tags)
         {
-            Execute(connection, transaction, "INSERT INTO model_tags (model, key, value) VALUES ($model, $key, $value)",
+            Execute(write.Connection, write.Transaction, "INSERT INTO model_tags (model, key, value) VALUES ($model, $key, $value)",
                 ("$model", name), ("$key", key), ("$value", value));
         }
 
-        transaction.Commit();
-        return ReadModel(connection, name);
+        write.Event(name, AuditActions.ModelCreated, to: description);
+        write.Commit();
+        return ReadModel(write.Connection, name);
     }
 
     public RegisteredModel? GetModel(string name)
@@ -66,31 +75,32 @@ internal sealed partial class RegistryStore
     /// </summary>
     public ModelVersion? AddVersion(
         string name, string? description, string sha256, long sizeBytes, ModelInspection inspection,
-        Action<SqliteConnection, SqliteTransaction, int>? alsoWrite = null)
+        Action<RegistryWrite, int>? alsoWrite = null)
     {
-        using var connection = _database.Open();
-        using var transaction = connection.BeginTransaction();
-        var number = Scalar(connection, transaction, "SELECT next_version FROM models WHERE name = $name", ("$name", name));
+        using var write = BeginWrite();
+        var number = Scalar(write.Connection, write.Transaction, "SELECT next_version FROM models WHERE name = $name", ("$name", name));
         if (number is null)
         {
             return null;
         }
 
         var version = Convert.ToInt32(number);
-        var now = Now();
-        Execute(connection, transaction, "UPDATE models SET next_version = $next, updated_at = $now WHERE name = $name",
-            ("$next", version + 1), ("$now", now), ("$name", name));
-        Execute(connection, transaction,
+        Execute(write.Connection, write.Transaction, "UPDATE models SET next_version = $next WHERE name = $name",
+            ("$next", version + 1), ("$name", name));
+        Execute(write.Connection, write.Transaction,
             """
             INSERT INTO versions (model, version, stage, description, sha256, size_bytes, producer, signature, created_at, updated_at)
             VALUES ($model, $version, $stage, $description, $sha256, $size, $producer, $signature, $now, $now)
             """,
             ("$model", name), ("$version", version), ("$stage", nameof(ModelStage.None)), ("$description", description),
             ("$sha256", sha256), ("$size", sizeBytes), ("$producer", inspection.Producer),
-            ("$signature", JsonSerializer.Serialize(inspection.Signature, SignatureJson)), ("$now", now));
-        alsoWrite?.Invoke(connection, transaction, version);
-        transaction.Commit();
-        return ReadVersion(connection, name, version);
+            ("$signature", JsonSerializer.Serialize(inspection.Signature, SignatureJson)), ("$now", write.Now));
+        write.Event(name, AuditActions.VersionCreated, version, to: nameof(ModelStage.None));
+        write.Change(name, ChangeKinds.VersionCreated, version);
+        alsoWrite?.Invoke(write, version);
+        write.Touch(name);
+        write.Commit();
+        return ReadVersion(write.Connection, name, version);
     }
 
     public ModelVersion? GetVersion(string name, int version)
@@ -113,31 +123,69 @@ internal sealed partial class RegistryStore
 
     /// <summary>
     /// Moves a version to <paramref name="stage"/>; with <paramref name="archiveExisting"/> every other
-    /// version currently in that stage moves to Archived in the same transaction.
+    /// version currently in that stage moves to Archived in the same transaction. Each version whose
+    /// stage changes gets a <c>stage_changed</c> event and change-feed entry.
     /// </summary>
     public ModelVersion? TransitionStage(string name, int version, ModelStage stage, bool archiveExisting)
     {
-        using var connection = _database.Open();
-        using var transaction = connection.BeginTransaction();
-        var now = Now();
-        var changed = Execute(connection, transaction,
-            "UPDATE versions SET stage = $stage, updated_at = $now WHERE model = $model AND version = $version",
-            ("$stage", stage.ToString()), ("$now", now), ("$model", name), ("$version", version));
-        if (changed == 0)
+        using var write = BeginWrite();
+        if (Scalar(write.Connection, write.Transaction, "SELECT stage FROM versions WHERE model = $model AND version = $version",
+                ("$model", name), ("$version", version)) is not string current)
         {
             return null;
         }
 
+        SetStage(write, name, version, current, stage.ToString(), key: null);
         if (archiveExisting && stage is not ModelStage.None and not ModelStage.Archived)
         {
-            Execute(connection, transaction,
-                "UPDATE versions SET stage = $archived, updated_at = $now WHERE model = $model AND stage = $stage AND version <> $version",
-                ("$archived", nameof(ModelStage.Archived)), ("$now", now), ("$model", name), ("$stage", stage.ToString()), ("$version", version));
+            var others = new List<int>();
+            using (var command = Command(write.Connection, write.Transaction,
+                       "SELECT version FROM versions WHERE model = $model AND stage = $stage AND version <> $version ORDER BY version",
+                       ("$model", name), ("$stage", stage.ToString()), ("$version", version)))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    others.Add(reader.GetInt32(0));
+                }
+            }
+
+            foreach (var other in others)
+            {
+                SetStage(write, name, other, stage.ToString(), nameof(ModelStage.Archived), key: "archive_existing_versions");
+            }
         }
 
-        Execute(connection, transaction, "UPDATE models SET updated_at = $now WHERE name = $name", ("$now", now), ("$name", name));
-        transaction.Commit();
-        return ReadVersion(connection, name, version);
+        write.Touch(name);
+        write.Commit();
+        return ReadVersion(write.Connection, name, version);
+    }
+
+    private static void SetStage(RegistryWrite write, string name, int version, string from, string to, string? key)
+    {
+        Execute(write.Connection, write.Transaction,
+            "UPDATE versions SET stage = $stage, updated_at = $now WHERE model = $model AND version = $version",
+            ("$stage", to), ("$now", write.Now), ("$model", name), ("$version", version));
+        if (from != to)
+        {
+            write.Event(name, AuditActions.StageChanged, version, key, from, to);
+            write.Change(name, ChangeKinds.StageChanged, version);
+        }
+    }
+
+    /// <summary>The SHA-256 of every version's artifact.</summary>
+    public HashSet<string> ReferencedArtifacts()
+    {
+        using var connection = _database.Open();
+        using var command = Command(connection, null, "SELECT DISTINCT sha256 FROM versions");
+        using var reader = command.ExecuteReader();
+        var referenced = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            referenced.Add(reader.GetString(0));
+        }
+
+        return referenced;
     }
 
     public bool CanConnect()
@@ -148,15 +196,15 @@ internal sealed partial class RegistryStore
 
     private static RegisteredModel? ReadModel(SqliteConnection connection, string name)
     {
-        using var command = Command(connection, null, "SELECT name, description, created_at, updated_at FROM models WHERE name = $name", ("$name", name));
+        using var command = Command(connection, null, "SELECT name, description, created_at, updated_at, revision FROM models WHERE name = $name", ("$name", name));
         using var reader = command.ExecuteReader();
         if (!reader.Read())
         {
             return null;
         }
 
-        var (modelName, description, created, updated) =
-            (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3));
+        var (modelName, description, created, updated, revision) =
+            (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
         reader.Close();
 
         var latest = ReadVersions(connection, null,
@@ -166,7 +214,10 @@ internal sealed partial class RegistryStore
             """,
             ("$model", modelName));
         return new RegisteredModel(modelName, description, ReadPairs<string>(connection, "SELECT key, value FROM model_tags WHERE model = $model ORDER BY key", modelName),
-            created, updated, latest, ReadPairs<int>(connection, "SELECT alias, version FROM aliases WHERE model = $model ORDER BY alias", modelName));
+            created, updated, latest, ReadPairs<int>(connection, "SELECT alias, version FROM aliases WHERE model = $model ORDER BY alias", modelName))
+        {
+            Revision = revision,
+        };
     }
 
     private static ModelVersion? ReadVersion(SqliteConnection connection, string name, int version) =>

@@ -7,7 +7,8 @@ namespace Maestro.RegistryService.Tests.Mlflow;
 
 /// <summary>
 /// <c>registered-models/rename</c> moves every row that names the model, in every table that has a
-/// <c>model</c> column — including tables added after this test was written.
+/// <c>model</c> column — including tables added after this test was written — except the change
+/// feed, which keeps the names things happened under.
 /// </summary>
 public sealed class MlflowRenameTests(RegistryFactory factory) : IClassFixture<RegistryFactory>
 {
@@ -38,18 +39,23 @@ public sealed class MlflowRenameTests(RegistryFactory factory) : IClassFixture<R
             Assert.True(Rows(table, newName) > 0, $"{table} lost the model's rows");
         });
         Assert.Empty(ForeignKeyViolations());
+        Assert.True(Rows(ChangeFeed, name) > 0, "the change feed forgot the old name's history");
+        Assert.Equal(0, Rows(ChangeFeed, newName));
         var card = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/model-cards/{newName}/versions/1");
         Assert.Equal("scoring card payments", card.GetProperty("sections").GetProperty("intended_use").GetString());
     }
 
+    private const string ChangeFeed = "changes";
+
     private string DatabasePath => Path.Combine(factory.DataDirectory, "registry.db");
 
-    /// <summary>The tables with a <c>model</c> column, other than <c>models</c> itself.</summary>
+    /// <summary>The tables with a <c>model</c> column but the change feed.</summary>
     private List<string> ModelTables()
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c ON c.name = 'model' WHERE m.type = 'table' ORDER BY m.name";
+        command.CommandText = "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c ON c.name = 'model' WHERE m.type = 'table' AND m.name <> $feed ORDER BY m.name";
+        command.Parameters.AddWithValue("$feed", ChangeFeed);
         using var reader = command.ExecuteReader();
         var tables = new List<string>();
         while (reader.Read())

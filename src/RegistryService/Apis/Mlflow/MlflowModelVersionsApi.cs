@@ -36,13 +36,15 @@ internal static class MlflowModelVersionsApi
             .WithName("MlflowDeleteModelVersionTag").WithSummary("MLflow: remove a version tag ({name, version, key})");
     }
 
-    internal static Results<Ok<MlflowModelVersionResponse>, JsonHttpResult<MlflowError>> Create(MlflowRequest request, MlflowShaper shape, RegistryStore store)
+    /// <summary>The version's <c>user_id</c> is its creator as the audit trail names them.</summary>
+    internal static Results<Ok<MlflowModelVersionResponse>, JsonHttpResult<MlflowError>> Create(
+        MlflowRequest request, MlflowShaper shape, RegistryStore store, AuditActor actor)
     {
         var name = request.RequiredString("name");
         var source = request.RequiredString("source");
         var description = MlflowApi.Description(request);
         var tags = request.Tags();
-        var origin = new VersionOrigin(source, request.String("run_id"), request.String("run_link"), request.Caller);
+        var origin = new VersionOrigin(source, request.String("run_id"), request.String("run_link"), actor.Current);
         if (store.GetModel(name) is null)
         {
             return MlflowErrors.ModelNotFound(name);

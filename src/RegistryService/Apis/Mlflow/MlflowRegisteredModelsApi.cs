@@ -58,7 +58,7 @@ internal static class MlflowRegisteredModelsApi
     internal static Results<Ok<MlflowRegisteredModelResponse>, JsonHttpResult<MlflowError>> Update(MlflowRequest request, MlflowShaper shape, RegistryStore store)
     {
         var name = request.RequiredString("name");
-        return store.UpdateModelDescription(name, MlflowApi.Description(request)) is { } model
+        return store.UpdateModelDescription(name, MlflowApi.Description(request), acceptedRevisions: null) is (UpdateModelResult.Updated, { } model)
             ? TypedResults.Ok(new MlflowRegisteredModelResponse(shape.Model(model)))
             : MlflowErrors.ModelNotFound(name);
     }

@@ -13,9 +13,6 @@ namespace Maestro.RegistryService.Apis.Mlflow;
 /// </summary>
 internal sealed class MlflowRequest
 {
-    /// <summary>The header through which the gateway names its caller (key id or token subject).</summary>
-    public const string CallerHeader = "X-Maestro-Caller";
-
     private readonly IQueryCollection _query;
     private readonly JsonElement? _body;
     private readonly string? _bodyProblem;
@@ -25,12 +22,8 @@ internal sealed class MlflowRequest
         _query = request.Query;
         _body = body;
         _bodyProblem = bodyProblem;
-        Caller = request.Headers[CallerHeader].FirstOrDefault() is { Length: > 0 } caller ? caller : null;
         Origin = OriginOf(request);
     }
-
-    /// <summary>Who is calling, as the gateway forwarded it; <c>null</c> for a direct call.</summary>
-    public string? Caller { get; }
 
     /// <summary>
     /// <c>scheme://host</c> as the caller reached us: through the gateway its forwarded host, so the
