@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.OpenApi;
 
 namespace Maestro.RegistryService.Apis.Mlflow;
 
@@ -39,6 +40,25 @@ public static class MlflowApi
         api.MapMlflowModelVersions();
         return api;
     }
+
+    /// <summary>Documents a GET's query parameters (handlers read them through <see cref="MlflowRequest"/>).</summary>
+    internal static RouteHandlerBuilder WithQuery(this RouteHandlerBuilder builder, string[] required, params string[] optional) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            foreach (var (name, isRequired) in required.Select(name => (name, true)).Concat(optional.Select(name => (name, false))))
+            {
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = name,
+                    In = ParameterLocation.Query,
+                    Required = isRequired,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+            }
+
+            return Task.CompletedTask;
+        });
 
     /// <summary><c>max_results</c> from 1 to <paramref name="max"/>, <paramref name="fallback"/> when absent.</summary>
     internal static int MaxResults(MlflowRequest request, int fallback, int max)

@@ -9,30 +9,32 @@ namespace Maestro.RegistryService.Apis.Mlflow;
 /// <summary><c>/api/2.0/mlflow/model-versions/*</c>: versions, their stages, tags and download URIs.</summary>
 internal static class MlflowModelVersionsApi
 {
+    private const string Json = "application/json";
+
     public static void MapMlflowModelVersions(this RouteGroupBuilder api)
     {
-        api.MapPost("/model-versions/create", Create)
+        api.MapPost("/model-versions/create", Create).Accepts<MlflowCreateModelVersionBody>(Json)
             .WithName("MlflowCreateModelVersion")
             .WithSummary("MLflow: register a version from a source already in Maestro ({name, source, run_id, run_link, description, tags})")
             .WithDescription("source: models:/<name>/<version>, models:/<name>/<stage>, models:/<name>/latest, models:/<name>@<alias>, or an artifact_uri from get-download-uri; the new version shares that artifact. Maestro fetches nothing from runs:/ or remote stores: upload new files with POST /api/v1/models/{name}/versions.");
-        api.MapGet("/model-versions/get", Get)
+        api.MapGet("/model-versions/get", Get).WithQuery(["name", "version"])
             .WithName("MlflowGetModelVersion").WithSummary("MLflow: one version (?name=&version=)");
-        api.MapPatch("/model-versions/update", Update)
+        api.MapPatch("/model-versions/update", Update).Accepts<MlflowUpdateModelVersionBody>(Json)
             .WithName("MlflowUpdateModelVersion").WithSummary("MLflow: replace a version's description ({name, version, description})");
-        api.MapDelete("/model-versions/delete", Delete)
+        api.MapDelete("/model-versions/delete", Delete).Accepts<MlflowDeleteModelVersionBody>(Json)
             .WithName("MlflowDeleteModelVersion").WithSummary("MLflow: delete a version not in Production ({name, version})");
-        api.MapGet("/model-versions/search", Search)
+        api.MapGet("/model-versions/search", Search).WithQuery([], "filter", "max_results", "order_by", "page_token")
             .WithName("MlflowSearchModelVersions")
             .WithSummary("MLflow: versions matching a filter, a page at a time (?filter=&max_results=&order_by=&page_token=)")
             .WithDescription("filter: conditions joined by AND, each `name` (the model's) or `tags.<key>` (the version's) with =, !=, LIKE or ILIKE and a 'quoted' value. max_results: 1 to 200000 (default 10000). Results come by model name, newest version first.");
-        api.MapPost("/model-versions/transition-stage", TransitionStage)
+        api.MapPost("/model-versions/transition-stage", TransitionStage).Accepts<MlflowTransitionModelVersionStageBody>(Json)
             .WithName("MlflowTransitionModelVersionStage")
             .WithSummary("MLflow: move a version to None, Staging, Production or Archived ({name, version, stage, archive_existing_versions})");
-        api.MapGet("/model-versions/get-download-uri", GetDownloadUri)
+        api.MapGet("/model-versions/get-download-uri", GetDownloadUri).WithQuery(["name", "version"])
             .WithName("MlflowGetModelVersionDownloadUri").WithSummary("MLflow: where the version's ONNX file downloads from (?name=&version=)");
-        api.MapPost("/model-versions/set-tag", SetTag)
+        api.MapPost("/model-versions/set-tag", SetTag).Accepts<MlflowSetModelVersionTagBody>(Json)
             .WithName("MlflowSetModelVersionTag").WithSummary("MLflow: set a version tag ({name, version, key, value})");
-        api.MapDelete("/model-versions/delete-tag", DeleteTag)
+        api.MapDelete("/model-versions/delete-tag", DeleteTag).Accepts<MlflowDeleteModelVersionTagBody>(Json)
             .WithName("MlflowDeleteModelVersionTag").WithSummary("MLflow: remove a version tag ({name, version, key})");
     }
 

@@ -7,33 +7,37 @@ namespace Maestro.RegistryService.Apis.Mlflow;
 /// <summary><c>/api/2.0/mlflow/registered-models/*</c>: models, their tags and aliases.</summary>
 internal static class MlflowRegisteredModelsApi
 {
+    private const string Json = "application/json";
+
     public static void MapMlflowRegisteredModels(this RouteGroupBuilder api)
     {
-        api.MapPost("/registered-models/create", Create)
+        api.MapPost("/registered-models/create", Create).Accepts<MlflowCreateRegisteredModelBody>(Json)
             .WithName("MlflowCreateRegisteredModel").WithSummary("MLflow: register a model name ({name, description, tags})");
-        api.MapGet("/registered-models/get", Get)
+        api.MapGet("/registered-models/get", Get).WithQuery(["name"])
             .WithName("MlflowGetRegisteredModel").WithSummary("MLflow: a model with its latest versions, tags and aliases (?name=)");
-        api.MapPatch("/registered-models/update", Update)
+        api.MapPatch("/registered-models/update", Update).Accepts<MlflowUpdateRegisteredModelBody>(Json)
             .WithName("MlflowUpdateRegisteredModel").WithSummary("MLflow: replace a model's description ({name, description})");
-        api.MapPost("/registered-models/rename", Rename)
+        api.MapPost("/registered-models/rename", Rename).Accepts<MlflowRenameRegisteredModelBody>(Json)
             .WithName("MlflowRenameRegisteredModel").WithSummary("MLflow: rename a model with its versions, tags and aliases ({name, new_name})");
-        api.MapDelete("/registered-models/delete", Delete)
+        api.MapDelete("/registered-models/delete", Delete).Accepts<MlflowDeleteRegisteredModelBody>(Json)
             .WithName("MlflowDeleteRegisteredModel").WithSummary("MLflow: delete a model with its versions ({name})");
-        api.MapGet("/registered-models/search", Search)
+        api.MapGet("/registered-models/search", Search).WithQuery([], "filter", "max_results", "order_by", "page_token")
             .WithName("MlflowSearchRegisteredModels")
             .WithSummary("MLflow: models matching a filter, a page at a time (?filter=&max_results=&order_by=&page_token=)")
             .WithDescription("filter: conditions joined by AND, each `name` or `tags.<key>` with =, !=, LIKE or ILIKE and a 'quoted' value. max_results: 1 to 1000 (default 100). order_by: results come in name order. page_token: the next_page_token of the previous page.");
-        api.MapMethods("/registered-models/get-latest-versions", [HttpMethods.Get, HttpMethods.Post], GetLatestVersions)
+        api.MapGet("/registered-models/get-latest-versions", GetLatestVersions).WithQuery(["name"], "stages")
+            .WithName("MlflowGetLatestVersionsByQuery").WithSummary("MLflow: the newest version in each of the given stages, or in every stage (?name=&stages=)");
+        api.MapPost("/registered-models/get-latest-versions", GetLatestVersions).Accepts<MlflowGetLatestVersionsBody>(Json)
             .WithName("MlflowGetLatestVersions").WithSummary("MLflow: the newest version in each of the given stages, or in every stage ({name, stages})");
-        api.MapPost("/registered-models/set-tag", SetTag)
+        api.MapPost("/registered-models/set-tag", SetTag).Accepts<MlflowSetRegisteredModelTagBody>(Json)
             .WithName("MlflowSetRegisteredModelTag").WithSummary("MLflow: set a model tag ({name, key, value})");
-        api.MapDelete("/registered-models/delete-tag", DeleteTag)
+        api.MapDelete("/registered-models/delete-tag", DeleteTag).Accepts<MlflowDeleteRegisteredModelTagBody>(Json)
             .WithName("MlflowDeleteRegisteredModelTag").WithSummary("MLflow: remove a model tag ({name, key})");
-        api.MapPost("/registered-models/alias", SetAlias)
+        api.MapPost("/registered-models/alias", SetAlias).Accepts<MlflowSetRegisteredModelAliasBody>(Json)
             .WithName("MlflowSetRegisteredModelAlias").WithSummary("MLflow: point an alias at a version ({name, alias, version})");
-        api.MapDelete("/registered-models/alias", DeleteAlias)
+        api.MapDelete("/registered-models/alias", DeleteAlias).Accepts<MlflowDeleteRegisteredModelAliasBody>(Json)
             .WithName("MlflowDeleteRegisteredModelAlias").WithSummary("MLflow: remove an alias ({name, alias})");
-        api.MapGet("/registered-models/alias", GetByAlias)
+        api.MapGet("/registered-models/alias", GetByAlias).WithQuery(["name", "alias"])
             .WithName("MlflowGetModelVersionByAlias").WithSummary("MLflow: the version an alias points at (?name=&alias=)");
     }
 
