@@ -69,6 +69,18 @@ public sealed class MlflowRegisteredModelsApiTests(RegistryFactory factory) : IC
     }
 
     [Fact]
+    public async Task Create_BodyOverOneMegabyte_Returns400InvalidParameterValue()
+    {
+        var json = $"{{\"name\": \"big\", \"description\": \"{new string('x', 1024 * 1024)}\"}}";
+
+        var message = await _client.PostAsync(MlflowCalls.Prefix + "registered-models/create", new StringContent(json, Encoding.UTF8, "application/json"))
+            .InvalidParameterAsync();
+
+        Assert.Contains("longer than", message);
+        await _client.MlflowGetAsync("registered-models/get", ("name", "big")).DoesNotExistAsync();
+    }
+
+    [Fact]
     public async Task Get_ExistingModel_ShowsLatestVersionPerStageAndAliasesAsStrings()
     {
         var name = await _client.ModelWithVersionsAsync("ml-get", 3);

@@ -83,8 +83,11 @@ public static class MlflowApi
     }
 
     /// <summary>A description of at most <see cref="ModelsApi.MaxDescriptionLength"/> characters.</summary>
-    internal static string? Description(MlflowRequest request) =>
-        request.String("description") is { Length: > ModelsApi.MaxDescriptionLength }
+    internal static string? Description(MlflowRequest request)
+    {
+        var description = request.String("description");
+        return description is { Length: > ModelsApi.MaxDescriptionLength }
             ? throw new MlflowParameterException($"The description is longer than {ModelsApi.MaxDescriptionLength} characters.")
-            : request.String("description");
+            : description;
+    }
 }

@@ -73,7 +73,8 @@ internal static class MlflowRegisteredModelsApi
         var newName = ModelName(request, "new_name");
         return store.RenameModel(name, newName) switch
         {
-            RenameResult.Renamed => TypedResults.Ok(new MlflowRegisteredModelResponse(shape.Model(store.GetModel(newName)!))),
+            RenameResult.Renamed when store.GetModel(newName) is { } renamed => TypedResults.Ok(new MlflowRegisteredModelResponse(shape.Model(renamed))),
+            RenameResult.Renamed => MlflowErrors.ModelNotFound(newName),
             RenameResult.NameTaken => MlflowErrors.AlreadyExists($"Registered Model (name={newName}) already exists."),
             _ => MlflowErrors.ModelNotFound(name),
         };

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Maestro.RegistryService.Model;
 using Microsoft.Extensions.Primitives;
@@ -13,6 +14,9 @@ namespace Maestro.RegistryService.Apis.Mlflow;
 /// </summary>
 internal sealed class MlflowRequest
 {
+    /// <summary>Largest JSON body read, in characters: MLflow's calls carry names, tags and descriptions, never files.</summary>
+    public const int MaxBodyChars = 1024 * 1024;
+
     private readonly IQueryCollection _query;
     private readonly JsonElement? _body;
     private readonly string? _bodyProblem;
@@ -40,8 +44,12 @@ internal sealed class MlflowRequest
             return new MlflowRequest(request, null, null);
         }
 
-        using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync(context.RequestAborted);
+        var text = await ReadBodyAsync(request.Body, context.RequestAborted);
+        if (text is null)
+        {
+            return new MlflowRequest(request, null, $"The request body is longer than {MaxBodyChars} characters.");
+        }
+
         if (string.IsNullOrWhiteSpace(text))
         {
             return new MlflowRequest(request, null, null);
@@ -58,6 +66,26 @@ internal sealed class MlflowRequest
         {
             return new MlflowRequest(request, null, $"The request body is not valid JSON: {ex.Message}");
         }
+    }
+
+    /// <summary>The body as text; <c>null</c> when it is longer than <see cref="MaxBodyChars"/>.</summary>
+    private static async Task<string?> ReadBodyAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(body);
+        var text = new StringBuilder();
+        var buffer = new char[4096];
+        int read;
+        while ((read = await reader.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (text.Length + read > MaxBodyChars)
+            {
+                return null;
+            }
+
+            text.Append(buffer, 0, read);
+        }
+
+        return text.ToString();
     }
 
     public string RequiredString(string name) =>
