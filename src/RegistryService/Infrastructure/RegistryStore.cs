@@ -194,35 +194,55 @@ internal sealed partial class RegistryStore
         return Scalar(connection, null, "SELECT 1") is not null;
     }
 
-    private static RegisteredModel? ReadModel(SqliteConnection connection, string name)
+    private static RegisteredModel? ReadModel(SqliteConnection connection, string name) => ReadModels(connection, [name]).FirstOrDefault();
+
+    /// <summary>
+    /// The models named, in that order (names that do not exist are left out), read with a fixed
+    /// number of queries however many there are: a page of a listing costs as much as one model.
+    /// </summary>
+    private static List<RegisteredModel> ReadModels(SqliteConnection connection, IReadOnlyList<string> names)
     {
-        using var command = Command(connection, null, "SELECT name, description, created_at, updated_at, revision FROM models WHERE name = $name", ("$name", name));
-        using var reader = command.ExecuteReader();
-        if (!reader.Read())
+        const string InNames = "IN (SELECT value FROM json_each($names))";
+        var namesJson = JsonSerializer.Serialize(names);
+        var rows = new Dictionary<string, (string? Description, long Created, long Updated, long Revision)>(StringComparer.Ordinal);
+        using (var command = Command(connection, null,
+                   $"SELECT name, description, created_at, updated_at, revision FROM models WHERE name {InNames}", ("$names", namesJson)))
+        using (var reader = command.ExecuteReader())
         {
-            return null;
+            while (reader.Read())
+            {
+                rows[reader.GetString(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+            }
         }
 
-        var (modelName, description, created, updated, revision) =
-            (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
-        reader.Close();
-
+        var tags = ReadGroupedPairs<string>(connection, $"SELECT model, key, value FROM model_tags WHERE model {InNames} ORDER BY model, key", ("$names", namesJson));
+        var aliases = ReadGroupedPairs<int>(connection, $"SELECT model, alias, version FROM aliases WHERE model {InNames} ORDER BY model, alias", ("$names", namesJson));
         var latest = ReadVersions(connection, null,
-            """
-            WHERE model = $model AND version IN (SELECT MAX(version) FROM versions WHERE model = $model GROUP BY stage)
-            ORDER BY version DESC
-            """,
-            ("$model", modelName));
-        return new RegisteredModel(modelName, description, ReadPairs<string>(connection, "SELECT key, value FROM model_tags WHERE model = $model ORDER BY key", modelName),
-            created, updated, latest, ReadPairs<int>(connection, "SELECT alias, version FROM aliases WHERE model = $model ORDER BY alias", modelName))
+            $"WHERE (model, version) IN (SELECT model, MAX(version) FROM versions WHERE model {InNames} GROUP BY model, stage) ORDER BY model, version DESC",
+            ("$names", namesJson)).ToLookup(v => v.Name, StringComparer.Ordinal);
+
+        var models = new List<RegisteredModel>(rows.Count);
+        foreach (var name in names)
         {
-            Revision = revision,
-        };
+            if (!rows.TryGetValue(name, out var row))
+            {
+                continue;
+            }
+
+            models.Add(new RegisteredModel(name, row.Description, tags.GetValueOrDefault(name) ?? [], row.Created, row.Updated,
+                [.. latest[name]], aliases.GetValueOrDefault(name) ?? [])
+            {
+                Revision = row.Revision,
+            });
+        }
+
+        return models;
     }
 
     private static ModelVersion? ReadVersion(SqliteConnection connection, string name, int version) =>
         ReadVersions(connection, null, "WHERE model = $model AND version = $version", ("$model", name), ("$version", version)).FirstOrDefault();
 
+    /// <summary>Versions chosen by <paramref name="where"/>, with their tags and aliases (three queries in all).</summary>
     private static List<ModelVersion> ReadVersions(SqliteConnection connection, SqliteTransaction? transaction, string where, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction,
@@ -248,29 +268,49 @@ internal sealed partial class RegistryStore
         }
 
         reader.Close();
+        if (versions.Count == 0)
+        {
+            return versions;
+        }
+
+        const string InVersions = "IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($versions))";
+        var versionsJson = JsonSerializer.Serialize(versions.Select(v => new object[] { v.Name, v.Version }));
+        var tags = ReadGroupedPairs<string>(connection,
+            $"SELECT model || '/' || version, key, value FROM version_tags WHERE (model, version) {InVersions} ORDER BY model, version, key",
+            ("$versions", versionsJson));
+        var aliases = ReadGroupedPairs<string>(connection,
+            $"SELECT model || '/' || version, alias, alias FROM aliases WHERE (model, version) {InVersions} ORDER BY model, version, alias",
+            ("$versions", versionsJson));
         for (var i = 0; i < versions.Count; i++)
         {
-            var v = versions[i];
-            versions[i] = v with
+            var key = $"{versions[i].Name}/{versions[i].Version}";
+            versions[i] = versions[i] with
             {
-                Tags = ReadPairs<string>(connection, "SELECT key, value FROM version_tags WHERE model = $model AND version = $version ORDER BY key", v.Name, v.Version),
-                Aliases = ReadPairs<string>(connection, "SELECT alias, alias FROM aliases WHERE model = $model AND version = $version ORDER BY alias", v.Name, v.Version).Keys.ToArray(),
+                Tags = tags.GetValueOrDefault(key) ?? [],
+                Aliases = aliases.GetValueOrDefault(key)?.Keys.ToArray() ?? [],
             };
         }
 
         return versions;
     }
 
-    private static Dictionary<string, T> ReadPairs<T>(SqliteConnection connection, string sql, string model, int? version = null)
+    /// <summary>Rows of (group, key, value) as group → (key → value), keeping the query's order.</summary>
+    private static Dictionary<string, Dictionary<string, T>> ReadGroupedPairs<T>(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = Command(connection, null, sql, ("$model", model), ("$version", version));
+        using var command = Command(connection, null, sql, parameters);
         using var reader = command.ExecuteReader();
-        var pairs = new Dictionary<string, T>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, Dictionary<string, T>>(StringComparer.Ordinal);
         while (reader.Read())
         {
-            pairs[reader.GetString(0)] = reader.GetFieldValue<T>(1);
+            var group = reader.GetString(0);
+            if (!groups.TryGetValue(group, out var pairs))
+            {
+                groups[group] = pairs = new Dictionary<string, T>(StringComparer.Ordinal);
+            }
+
+            pairs[reader.GetString(1)] = reader.GetFieldValue<T>(2);
         }
 
-        return pairs;
+        return groups;
     }
 }
