@@ -1,4 +1,5 @@
 using Maestro.RegistryService.Apis;
+using Maestro.RegistryService.Apis.Mlflow;
 using Maestro.RegistryService.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +17,7 @@ app.MapModelsApi();
 app.MapModelLabelsApi();
 app.MapModelCardsApi();
 app.MapAuditApi();
+app.MapMlflowApi();
 
 app.Run();
 

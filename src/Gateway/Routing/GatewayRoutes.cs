@@ -70,6 +70,13 @@ internal static class GatewayRoutes
             Order = 10,
             Match = new() { Path = "/api/v1/model-cards/{**rest}" },
         },
+        new()
+        {
+            RouteId = "registry-mlflow",
+            ClusterId = RegistryCluster,
+            Order = 10,
+            Match = new() { Path = "/api/2.0/mlflow/{**rest}" },
+        },
     ];
 
     /// <summary>

@@ -91,6 +91,18 @@ internal sealed class RegistryDatabase
             timestamp INTEGER NOT NULL
         );
         """,
+        """
+        CREATE TABLE version_origins (
+            model TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            run_id TEXT,
+            run_link TEXT,
+            user_id TEXT,
+            PRIMARY KEY (model, version),
+            FOREIGN KEY (model, version) REFERENCES versions(model, version) ON DELETE CASCADE
+        );
+        """,
     ];
 
     private readonly string _connectionString;

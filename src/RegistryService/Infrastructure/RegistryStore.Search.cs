@@ -16,14 +16,42 @@ internal sealed partial class RegistryStore
     {
         var sql = new StringBuilder("SELECT name FROM models m WHERE m.name > $after");
         var parameters = new List<(string, object?)> { ("$after", afterName ?? "") };
+        AppendFilter(sql, parameters, filter, "m.name", "model_tags", "t.model = m.name");
+
+        sql.Append(" ORDER BY m.name LIMIT $limit");
+        parameters.Add(("$limit", maxResults + 1));
+
+        using var connection = _database.Open();
+        var names = new List<string>();
+        using (var command = Command(connection, null, sql.ToString(), [.. parameters]))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+
+        var more = names.Count > maxResults;
+        var page = ReadModels(connection, names.Take(maxResults).ToArray());
+        return (page, more ? page[^1].Name : null);
+    }
+
+    /// <summary>
+    /// Appends <paramref name="filter"/>'s conditions as <c> AND …</c> clauses: <c>name</c> compares
+    /// <paramref name="nameColumn"/>, <c>tags.key</c> looks in <paramref name="tagTable"/> (aliased
+    /// <c>t</c>) for a row matching <paramref name="tagJoin"/>.
+    /// </summary>
+    private static void AppendFilter(StringBuilder sql, List<(string, object?)> parameters, ModelFilter filter, string nameColumn, string tagTable, string tagJoin)
+    {
         for (var i = 0; i < filter.Conditions.Count; i++)
         {
             var condition = filter.Conditions[i];
             var value = $"$v{i}";
-            var column = "m.name";
+            var column = nameColumn;
             if (condition.Field == FilterField.Tag)
             {
-                sql.Append($" AND EXISTS (SELECT 1 FROM model_tags t WHERE t.model = m.name AND t.key = $k{i} AND ");
+                sql.Append($" AND EXISTS (SELECT 1 FROM {tagTable} t WHERE {tagJoin} AND t.key = $k{i} AND ");
                 parameters.Add(($"$k{i}", condition.TagKey));
                 column = "t.value";
             }
@@ -45,24 +73,6 @@ internal sealed partial class RegistryStore
                 sql.Append(')');
             }
         }
-
-        sql.Append(" ORDER BY m.name LIMIT $limit");
-        parameters.Add(("$limit", maxResults + 1));
-
-        using var connection = _database.Open();
-        var names = new List<string>();
-        using (var command = Command(connection, null, sql.ToString(), [.. parameters]))
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                names.Add(reader.GetString(0));
-            }
-        }
-
-        var more = names.Count > maxResults;
-        var page = ReadModels(connection, names.Take(maxResults).ToArray());
-        return (page, more ? page[^1].Name : null);
     }
 
     /// <summary>SQL LIKE (case-insensitive in SQLite) becomes GLOB, which is case-sensitive: % → *, _ → ?.</summary>

@@ -70,9 +70,12 @@ internal sealed partial class RegistryStore
     /// <summary>
     /// Records a new version whose artifact is already in the artifact store. Version numbers come
     /// from the model's counter, so they are never reused, even after deletes. <c>null</c> when the
-    /// model does not exist.
+    /// model does not exist. <paramref name="alsoWrite"/> adds rows about the new version number in
+    /// the same transaction.
     /// </summary>
-    public ModelVersion? AddVersion(string name, string? description, string sha256, long sizeBytes, ModelInspection inspection)
+    public ModelVersion? AddVersion(
+        string name, string? description, string sha256, long sizeBytes, ModelInspection inspection,
+        Action<RegistryWrite, int>? alsoWrite = null)
     {
         using var write = BeginWrite();
         var number = Scalar(write.Connection, write.Transaction, "SELECT next_version FROM models WHERE name = $name", ("$name", name));
@@ -94,6 +97,7 @@ internal sealed partial class RegistryStore
             ("$signature", JsonSerializer.Serialize(inspection.Signature, SignatureJson)), ("$now", write.Now));
         write.Event(name, AuditActions.VersionCreated, version, to: nameof(ModelStage.None));
         write.Change(name, ChangeKinds.VersionCreated, version);
+        alsoWrite?.Invoke(write, version);
         write.Touch(name);
         write.Commit();
         return ReadVersion(write.Connection, name, version);

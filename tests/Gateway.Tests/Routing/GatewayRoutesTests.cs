@@ -36,6 +36,9 @@ public sealed class GatewayRoutesTests(GatewayHost gateway) : IClassFixture<Gate
     [InlineData("GET", "/api/v1/models/fraud-detector/predictions")]
     [InlineData("GET", "/api/v1/model-cards/fraud-detector/versions/1?format=markdown")]
     [InlineData("POST", "/api/v1/model-cards/fraud-detector/versions/1/generate")]
+    [InlineData("GET", "/api/2.0/mlflow/registered-models/search?max_results=5&page_token=abc")]
+    [InlineData("POST", "/api/2.0/mlflow/model-versions/transition-stage")]
+    [InlineData("DELETE", "/api/2.0/mlflow/registered-models/alias")]
     public async Task Route_RegistryPath_ReachesTheRegistryWithPathUnchanged(string method, string path)
     {
         var echo = await gateway.EchoAsync(GatewayHost.Authenticated(new HttpMethod(method), path));

@@ -23,7 +23,7 @@ public sealed class RegistryDatabaseTests : IDisposable
 
         using var connection = database.Open();
         Assert.Equal(RegistryDatabase.SchemaVersion, UserVersion(connection));
-        Assert.Equal(["aliases", "changes", "events", "model_card_sections", "model_tags", "models", "sqlite_sequence", "version_tags", "versions"], Tables(connection));
+        Assert.Equal(["aliases", "changes", "events", "model_card_sections", "model_tags", "models", "sqlite_sequence", "version_origins", "version_tags", "versions"], Tables(connection));
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class RegistryDatabaseTests : IDisposable
     {
         using (var first = new RegistryDatabase(DatabasePath).Open())
         {
-            Execute(first, "DROP TABLE version_tags; DROP TABLE model_card_sections; DROP TABLE events; DROP TABLE changes; ALTER TABLE models DROP COLUMN revision; PRAGMA user_version = 1;");
+            Execute(first, "DROP TABLE version_origins; DROP TABLE version_tags; DROP TABLE model_card_sections; DROP TABLE events; DROP TABLE changes; ALTER TABLE models DROP COLUMN revision; PRAGMA user_version = 1;");
             Execute(first, "INSERT INTO models (name, created_at, updated_at) VALUES ('old', 1, 1)");
         }
 
@@ -64,7 +64,7 @@ public sealed class RegistryDatabaseTests : IDisposable
     {
         using (var first = new RegistryDatabase(DatabasePath).Open())
         {
-            Execute(first, "DROP TABLE events; DROP TABLE changes; ALTER TABLE models DROP COLUMN revision; PRAGMA user_version = 2;");
+            Execute(first, "DROP TABLE version_origins; DROP TABLE events; DROP TABLE changes; ALTER TABLE models DROP COLUMN revision; PRAGMA user_version = 2;");
             Execute(first, "INSERT INTO models (name, created_at, updated_at) VALUES ('old', 1, 1)");
         }
 
