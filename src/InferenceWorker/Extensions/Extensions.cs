@@ -29,6 +29,7 @@ internal static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WorkerTelemetry>();
         builder.Services.AddSingleton<ModelRepository>();
+        builder.Services.AddHostedService<RegistryChangeFeed>();
         builder.Services.AddKeyedSingleton(ModelBatchers.ClockKey, TimeProvider.System);
         builder.Services.AddSingleton<ModelBatchers>();
         builder.Services.AddOpenApi();
