@@ -31,6 +31,7 @@ internal sealed partial class ModelRepository : IDisposable
     private readonly VersionedModelCache _versions;
     private readonly SemaphoreSlim _versionGate = new(1, 1);
     private readonly Lock _budgetGate = new();
+    private readonly CancellationTokenSource _disposing = new(); // ends background refreshes at shutdown
     private volatile bool _followsChangeFeed;
 
     public ModelRepository(
@@ -220,7 +221,7 @@ internal sealed partial class ModelRepository : IDisposable
         {
             try
             {
-                await RefreshAsync(served, force: false, CancellationToken.None);
+                await RefreshAsync(served, force: false, _disposing.Token);
             }
             catch (Exception ex)
             {
@@ -418,6 +419,7 @@ internal sealed partial class ModelRepository : IDisposable
 
     public void Dispose()
     {
+        _disposing.Cancel();
         foreach (var served in _names.Values)
         {
             Swap(served, null);

@@ -33,7 +33,7 @@ internal sealed partial class RegistryChangeFeed(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var subscription = SubscribeAsync();
+        var subscription = SubscribeAsync(stoppingToken);
         try
         {
             using var timer = new PeriodicTimer(options.Value.RefreshInterval, time);
@@ -120,7 +120,7 @@ internal sealed partial class RegistryChangeFeed(
     }
 
     /// <summary>Connects in the background, so an absent Redis never delays polling; <c>null</c> without one.</summary>
-    private async Task<ConnectionMultiplexer?> SubscribeAsync()
+    private async Task<ConnectionMultiplexer?> SubscribeAsync(CancellationToken stoppingToken)
     {
         if (configuration.GetConnectionString("redis") is not { Length: > 0 } connectionString)
         {
@@ -133,7 +133,7 @@ internal sealed partial class RegistryChangeFeed(
             redisOptions.AbortOnConnectFail = false;
             var connection = await ConnectionMultiplexer.ConnectAsync(redisOptions);
             // The multiplexer reconnects and subscribes again on its own after Redis comes back.
-            await connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(Channel), (_, message) => OnPublished(message));
+            await connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(Channel), (_, message) => OnPublished(message, stoppingToken));
             LogSubscribed(logger, Channel);
             return connection;
         }
@@ -144,7 +144,7 @@ internal sealed partial class RegistryChangeFeed(
         }
     }
 
-    private void OnPublished(RedisValue message)
+    private void OnPublished(RedisValue message, CancellationToken stoppingToken)
     {
         RegistryChange? change;
         try
@@ -166,7 +166,11 @@ internal sealed partial class RegistryChangeFeed(
         {
             try
             {
-                await models.OnChangedAsync(name, CancellationToken.None);
+                await models.OnChangedAsync(name, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Shutting down.
             }
             catch (RegistryUnavailableException ex)
             {

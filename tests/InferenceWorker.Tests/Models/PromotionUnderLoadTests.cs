@@ -45,13 +45,19 @@ public sealed class PromotionUnderLoadTests
             }
         })).ToArray();
 
-        await ModelBatcherTests.WaitUntil(() => answers.All(a => !a.IsEmpty) || !failures.IsEmpty);
-        await host.TransitionAsync(Name, 2, "Production", archiveExistingVersions: true);
-        host.Time.Advance(WorkerHost.RefreshInterval + TimeSpan.FromMilliseconds(1));
-        // Every client must see version 2 at least twice: the swap reached every one of them.
-        await ModelBatcherTests.WaitUntil(() => answers.All(a => a.Count(v => v == "2") >= 2) || !failures.IsEmpty);
-        await stop.CancelAsync();
-        await Task.WhenAll(clients);
+        try
+        {
+            await ModelBatcherTests.WaitUntil(() => answers.All(a => !a.IsEmpty) || !failures.IsEmpty);
+            await host.TransitionAsync(Name, 2, "Production", archiveExistingVersions: true);
+            host.Time.Advance(WorkerHost.RefreshInterval + TimeSpan.FromMilliseconds(1));
+            // Every client must see version 2 at least twice: the swap reached every one of them.
+            await ModelBatcherTests.WaitUntil(() => answers.All(a => a.Count(v => v == "2") >= 2) || !failures.IsEmpty);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(clients);
+        }
 
         Assert.Empty(failures);
         foreach (var versions in answers.Select(a => a.ToArray()))
