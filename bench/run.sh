@@ -2,7 +2,7 @@
 # Measures Maestro side by side on this machine and prints one Markdown table (then the
 # BenchmarkDotNet summaries of the in-process hot paths).
 #
-#   bench/run.sh [--quick] [load] [cold] [memory] [micro]
+#   bench/run.sh [--quick] [load] [cold] [memory] [registry] [micro]
 #
 # With no group named, every group runs:
 #   load    wrk at 32 connections: (a) a bare Kestrel endpoint, (b) the worker's predict direct,
@@ -12,9 +12,11 @@
 #           round, rounds repeat (A B C ... A B C ...), and ratios come from the medians.
 #   cold    AppHost start to the first successful prediction, a fresh data directory each time.
 #   memory  one worker holding 1 model, then 20 (fraud-detector.onnx registered under 20 names).
+#   registry  (i) listing 10,000 models page by page in-process, median ms per page; (j) uploading a
+#           100 MB model through the registry's HTTP endpoint against copying it on disk, alternating.
 #   micro   bench/Maestro.Benchmarks (BenchmarkDotNet, short in-process runs).
-# --quick runs one round of 5 s (instead of 3 rounds of 8 s), one cold start (instead of 3) and
-# shorter BenchmarkDotNet iterations.
+# --quick runs one round of 5 s (instead of 3 rounds of 8 s), one cold start (instead of 3),
+# 2 registry passes/rounds (instead of 5) and shorter BenchmarkDotNet iterations.
 #
 # Progress goes to stderr and the report to stdout, so `bench/run.sh > report.md` keeps the report.
 # Every process it starts listens on a free loopback port and is stopped when it exits. Numbers are
@@ -25,19 +27,19 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 started_at=$SECONDS
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 
 quick=0
 groups=()
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
-    load | cold | memory | micro) groups+=("$arg") ;;
+    load | cold | memory | registry | micro) groups+=("$arg") ;;
     -h | --help) usage; exit 0 ;;
     *) echo "Unknown argument '$arg'." >&2; usage >&2; exit 2 ;;
   esac
 done
-[ ${#groups[@]} -gt 0 ] || groups=(load cold memory micro)
+[ ${#groups[@]} -gt 0 ] || groups=(load cold memory registry micro)
 wants() { local group; for group in "${groups[@]}"; do [ "$group" = "$1" ] && return 0; done; return 1; }
 
 if [ "$quick" -eq 1 ]; then
@@ -182,7 +184,7 @@ load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 # The AppHost project builds the services it starts; the test projects are not needed here.
 log "building Release"
 for project in src/AppHost/AppHost.csproj bench/BareKestrel/BareKestrel.csproj bench/BareYarp/BareYarp.csproj \
-  bench/Maestro.Benchmarks/Maestro.Benchmarks.csproj; do
+  bench/Maestro.Benchmarks/Maestro.Benchmarks.csproj bench/RegistryBench/RegistryBench.csproj; do
   build "$project"
 done
 
@@ -542,6 +544,45 @@ if wants memory; then
     "worker $(mib "$twenty_rss") RSS, peak $(mib "$twenty_hwm")" "" \
     "×$(ratio "$twenty_rss" "$one_rss") RSS vs 1 model ($(awk -v a="$twenty_rss" -v b="$one_rss" 'BEGIN {printf "%.1f", (a - b) / 19 / 1024}') MiB per extra model)"
   stop_apphost
+fi
+
+# ---------------------------------------------------------------------------------------------
+# registry: (i) listing, (j) upload
+
+if wants registry; then
+  registry_bench="$repo/bench/RegistryBench/bin/Release/net10.0/Maestro.RegistryBench.dll"
+  registry_dll="$repo/src/RegistryService/bin/Release/net10.0/Maestro.RegistryService.dll"
+  registry_rounds=5
+  [ "$quick" -eq 1 ] && registry_rounds=2
+  bench_value() { sed -n "s/^$1=//p" "$2"; }
+
+  log "registry: listing 10,000 models, 100 per page, in-process ($registry_rounds passes after a warm-up)"
+  dotnet "$registry_bench" list "$work/registry-list" 10000 100 "$registry_rounds" >"$work/registry-list.txt" \
+    || fail "the listing benchmark failed"
+  row "(i) registry: list 10,000 models page by page (100 per page), in-process: handler + store + JSON" "—" \
+    "$(bench_value list_median_ms "$work/registry-list.txt") ms per page" "" "" "" "" \
+    "p95 $(bench_value list_p95_ms "$work/registry-list.txt") ms over $(bench_value list_pages "$work/registry-list.txt") pages × $registry_rounds passes; goal ≤ 5 ms per page"
+
+  log "registry: a 100 MB model uploaded over HTTP vs copied on disk ($registry_rounds alternating rounds after a warm-up)"
+  /usr/bin/python3 -c 'import onnx' 2>/dev/null || fail "the registry group needs Debian's python3-onnx (apt-get install python3-onnx)"
+  /usr/bin/python3 bench/RegistryBench/make_large_model.py "$work/large.onnx" $((100 * 1024 * 1024)) || fail "could not write the 100 MB model"
+  registry_port=$(free_port)
+  start_bg "$work/registry-upload.log" env Registry__DataDirectory="$work/registry-upload" ASPNETCORE_URLS="http://127.0.0.1:$registry_port" \
+    dotnet "$registry_dll"
+  registry_pid=$last_pid
+  deadline=$((SECONDS + 60))
+  until curl -sf --max-time 2 -o /dev/null "http://127.0.0.1:$registry_port/health"; do
+    alive "$registry_pid" && [ "$SECONDS" -lt "$deadline" ] || { tail -n 20 "$work/registry-upload.log" >&2; fail "the registry did not start"; }
+    sleep 0.2
+  done
+  dotnet "$registry_bench" upload "http://127.0.0.1:$registry_port" "$work/large.onnx" "$work/registry-copy" "$registry_rounds" \
+    >"$work/registry-upload.txt" || fail "the upload benchmark failed"
+  registry_hwm=$(status_kb "$registry_pid" VmHWM)
+  stop_pid "$registry_pid" 10
+  forget "$registry_pid"
+  row "(j) registry: upload a 100 MB model over HTTP (stream, SHA-256, fsync, ONNX Runtime validation, record) vs copy it on the same disk with fsync" "—" \
+    "upload $(bench_value upload_median_s "$work/registry-upload.txt") s" "" "" "registry peak $(mib "$registry_hwm")" "" \
+    "×$(bench_value upload_vs_copy "$work/registry-upload.txt") of copy speed (copy $(bench_value copy_median_s "$work/registry-upload.txt") s; medians of $registry_rounds rounds); goal ≥ 0.5"
 fi
 
 # ---------------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ var builder = DistributedApplication.CreateBuilder(options);
 var redis = builder.AddRedis("redis");
 
 var registry = builder.AddProject("registry", ServiceProject.RegistryService)
-    .WithEnvironment(replica => ("Registry__DataDirectory", builder.DataPath("registry")));
+    .WithEnvironment(replica => ("Registry__DataDirectory", builder.DataPath("registry")))
+    .WithReference(redis);
 
 var workers = builder.AddProject("worker", ServiceProject.InferenceWorker)
     .WithReplicas(options.Workers)

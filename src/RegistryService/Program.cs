@@ -15,6 +15,7 @@ app.MapOpenApi();
 app.MapModelsApi();
 app.MapModelLabelsApi();
 app.MapModelCardsApi();
+app.MapAuditApi();
 
 app.Run();
 

@@ -12,19 +12,29 @@ public static class ModelLabelsApi
         var api = app.MapGroup("/api/v1/models/{name}").WithTags("Aliases and tags");
 
         api.MapPut("/aliases/{alias}", SetAlias)
-            .WithName("SetModelAlias").WithSummary("Point an alias (e.g. production) at a version");
+            .WithName("SetModelAlias").WithSummary("Point an alias (e.g. production) at a version")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/aliases/{alias}", GetAlias)
-            .WithName("GetModelVersionByAlias").WithSummary("The version an alias points at");
+            .WithName("GetModelVersionByAlias").WithSummary("The version an alias points at")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete("/aliases/{alias}", DeleteAlias)
-            .WithName("DeleteModelAlias").WithSummary("Remove an alias");
+            .WithName("DeleteModelAlias").WithSummary("Remove an alias")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/tags", SetModelTag)
-            .WithName("SetModelTag").WithSummary("Set a tag on a model");
+            .WithName("SetModelTag").WithSummary("Set a tag on a model")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete("/tags/{key}", DeleteModelTag)
-            .WithName("DeleteModelTag").WithSummary("Remove a tag from a model");
+            .WithName("DeleteModelTag").WithSummary("Remove a tag from a model")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/versions/{version:int}/tags", SetVersionTag)
-            .WithName("SetModelVersionTag").WithSummary("Set a tag on a version");
+            .WithName("SetModelVersionTag").WithSummary("Set a tag on a version")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete("/versions/{version:int}/tags/{key}", DeleteVersionTag)
-            .WithName("DeleteModelVersionTag").WithSummary("Remove a tag from a version");
+            .WithName("DeleteModelVersionTag").WithSummary("Remove a tag from a version")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

@@ -26,31 +26,55 @@ public static class ModelsApi
         api.MapGet("/", ListModels)
             .WithName("SearchModels")
             .WithSummary("List models, filtered and a page at a time")
-            .WithDescription("filter_string: conditions joined by AND, each `name` or `tags.<key>` with =, !=, LIKE or ILIKE and a 'quoted' value. max_results: 1 to 1000 (default 100). page_token: the next_page_token of the previous page.");
+            .WithDescription("filter_string: conditions joined by AND, each `name` or `tags.<key>` with =, !=, LIKE or ILIKE and a 'quoted' value. max_results: 1 to 1000 (default 100). page_token: the next_page_token of the previous page.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapDelete("/{name}", DeleteModel)
-            .WithName("DeleteModel").WithSummary("Delete a model with its versions, tags and aliases");
+            .WithName("DeleteModel").WithSummary("Delete a model with its versions, tags and aliases")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete("/{name}/versions/{version:int}", DeleteVersion)
-            .WithName("DeleteModelVersion").WithSummary("Delete a version; one in Production needs force=true");
+            .WithName("DeleteModelVersion").WithSummary("Delete a version; one in Production needs force=true")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/", CreateModel)
-            .WithName("CreateModel").WithSummary("Register a new model name");
+            .WithName("CreateModel").WithSummary("Register a new model name")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/{name}", GetModel)
-            .WithName("GetModel").WithSummary("Get a model with its newest version per stage and its aliases");
+            .WithName("GetModel").WithSummary("Get a model with its newest version per stage and its aliases")
+            .WithDescription("The ETag header identifies this state of the model; send it as If-Match with PATCH.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPatch("/{name}", UpdateModel)
+            .WithName("UpdateModel").WithSummary("Change a model's description, optionally only if unchanged since read (If-Match)")
+            .WithDescription("Body `{\"description\": \"…\"}` (\"\" clears it). With `If-Match: <ETag of GET>` the change applies only if the model is unchanged since (412 otherwise); without If-Match it applies unconditionally, as MLflow's update does. Tags have their own endpoints.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         api.MapGet("/{name}/versions", ListVersions)
-            .WithName("ListModelVersions").WithSummary("List every version of a model, newest first");
+            .WithName("ListModelVersions").WithSummary("List every version of a model, newest first")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{name}/versions", UploadVersion)
             .WithName("CreateModelVersion")
             .WithSummary("Upload an ONNX file as the model's next version")
             .WithDescription("multipart/form-data with the file in field `file` and an optional `description`. The file is validated by loading it with ONNX Runtime and stored by SHA-256.")
             .Accepts<IFormFile>("multipart/form-data")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .DisableAntiforgery();
         api.MapGet("/{name}/versions/{version:int}", GetVersion)
-            .WithName("GetModelVersion").WithSummary("Get one version of a model");
+            .WithName("GetModelVersion").WithSummary("Get one version of a model")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{name}/versions/{version:int}/artifact", GetArtifact)
             .WithName("GetModelVersionArtifact").WithSummary("Download the version's ONNX file")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
+            .Produces(StatusCodes.Status200OK, typeof(byte[]), "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{name}/versions/{version:int}/stage", TransitionStage)
             .WithName("TransitionModelVersionStage")
-            .WithSummary("Move a version to None, Staging, Production or Archived");
+            .WithSummary("Move a version to None, Staging, Production or Archived")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         return api;
     }
@@ -119,8 +143,49 @@ public static class ModelsApi
             _ => Problems.VersionNotFound(name, version),
         };
 
-    internal static Results<Ok<RegisteredModel>, ProblemHttpResult> GetModel(string name, RegistryStore store) =>
-        store.GetModel(name) is { } model ? TypedResults.Ok(model) : Problems.ModelNotFound(name);
+    internal static Results<Ok<RegisteredModel>, ProblemHttpResult> GetModel(string name, RegistryStore store, HttpResponse response)
+    {
+        if (store.GetModel(name) is not { } model)
+        {
+            return Problems.ModelNotFound(name);
+        }
+
+        response.Headers.ETag = model.ETag;
+        return TypedResults.Ok(model);
+    }
+
+    internal static Results<Ok<RegisteredModel>, ProblemHttpResult> UpdateModel(
+        string name, UpdateModelRequest request, RegistryStore store, HttpRequest http)
+    {
+        if (request.Description is not { } description)
+        {
+            return Problems.BadRequest("The body needs 'description': the new description as a string (\"\" clears it).");
+        }
+
+        if (description.Length > MaxDescriptionLength)
+        {
+            return Problems.BadRequest($"The description is longer than {MaxDescriptionLength} characters.");
+        }
+
+        if (!IfMatch.TryParse(http.Headers.IfMatch, out var accepted))
+        {
+            return Problems.PreconditionFailed(
+                $"If-Match names no current state of model '{name}': send the ETag header of GET /api/v1/models/{name} (a quoted number) or *.");
+        }
+
+        var (result, model) = store.UpdateModelDescription(name, description.Length == 0 ? null : description, accepted);
+        switch (result)
+        {
+            case UpdateModelResult.NotFound:
+                return Problems.ModelNotFound(name);
+            case UpdateModelResult.Stale:
+                return Problems.PreconditionFailed(
+                    $"Model '{name}' changed since the If-Match ETag was read: GET it again, check the change still applies, and send its new ETag.");
+            default:
+                http.HttpContext.Response.Headers.ETag = model!.ETag;
+                return TypedResults.Ok(model);
+        }
+    }
 
     internal static Results<Ok<ModelVersionList>, ProblemHttpResult> ListVersions(string name, RegistryStore store) =>
         store.ListVersions(name) is { } versions ? TypedResults.Ok(new ModelVersionList(versions)) : Problems.ModelNotFound(name);

@@ -14,6 +14,9 @@ internal static class Problems
     public static ProblemHttpResult UnprocessableEntity(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status422UnprocessableEntity);
 
+    public static ProblemHttpResult PreconditionFailed(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status412PreconditionFailed);
+
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound);
 

@@ -32,6 +32,9 @@ internal static class Extensions
         builder.Services.AddSingleton<RegistryTelemetry>();
         builder.Services.AddSingleton<ArtifactStore>();
         builder.Services.AddSingleton(provider => RegistryDatabase.Create(provider.GetRequiredService<IOptions<RegistryOptions>>()));
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<AuditActor>();
+        builder.Services.AddChangePublisher(builder.Configuration.GetConnectionString(RedisConnectionName));
         builder.Services.AddSingleton<RegistryStore>();
         builder.Services.AddSingleton<ModelCardStore>();
         builder.Services.AddSingleton<ModelCardFonts>();
@@ -39,6 +42,23 @@ internal static class Extensions
         builder.Services.AddHostedService<StoreInitializer>();
         builder.Services.AddHealthChecks().AddCheck<RegistryStoreHealthCheck>("store");
         builder.Services.AddOpenApi();
+    }
+
+    /// <summary>The connection string (<c>ConnectionStrings:redis</c>) change-feed entries are published through.</summary>
+    public const string RedisConnectionName = "redis";
+
+    /// <summary>With Redis configured, committed changes are also published there; otherwise they are only listed.</summary>
+    private static void AddChangePublisher(this IServiceCollection services, string? redis)
+    {
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            services.AddSingleton<IChangePublisher>(NoChangePublisher.Instance);
+            return;
+        }
+
+        services.AddSingleton(provider => new RedisChangePublisher(redis, provider.GetRequiredService<ILogger<RedisChangePublisher>>()));
+        services.AddSingleton<IChangePublisher>(provider => provider.GetRequiredService<RedisChangePublisher>());
+        services.AddHostedService(provider => provider.GetRequiredService<RedisChangePublisher>());
     }
 
     /// <summary>Room for multipart boundaries and small text fields beside the file itself.</summary>

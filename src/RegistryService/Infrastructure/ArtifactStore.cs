@@ -83,6 +83,26 @@ internal sealed class ArtifactStore
         File.Move(file.Path, target, overwrite: true);
     }
 
+    /// <summary>
+    /// Deletes the artifacts no version refers to: a process killed between moving an upload into
+    /// place and recording its version leaves one, and so does deleting the last version of a file.
+    /// Only safe while nothing uploads, so the registry calls it once, at start. Returns how many went.
+    /// </summary>
+    public int DeleteUnreferenced(IReadOnlySet<string> referencedSha256)
+    {
+        var deleted = 0;
+        foreach (var file in Directory.EnumerateFiles(_artifactsDirectory, "*", SearchOption.AllDirectories))
+        {
+            if (!referencedSha256.Contains(Path.GetFileNameWithoutExtension(file)) || Path.GetExtension(file) != ".onnx")
+            {
+                TryDelete(file);
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
     public static void TryDelete(string path)
     {
         try

@@ -6,20 +6,21 @@ using static Maestro.RegistryService.Infrastructure.Sql;
 namespace Maestro.RegistryService.Infrastructure;
 
 /// <summary>
-/// Model cards in SQLite: reads the registry's facts about a version together with its stored
-/// sections (<c>model_card_sections</c>) on one connection, and replaces sections in one transaction.
+/// Model cards in SQLite: reads the registry's facts about a version (its stage history from the
+/// audit trail included) together with its stored sections (<c>model_card_sections</c>) on one
+/// connection, and replaces sections in one <see cref="RegistryWrite"/>, which records each edit.
 /// </summary>
 internal sealed class ModelCardStore
 {
     private static readonly JsonSerializerOptions SignatureJson = new(JsonSerializerDefaults.Web);
 
     private readonly RegistryDatabase _database;
-    private readonly TimeProvider _time;
+    private readonly RegistryStore _registry;
 
-    public ModelCardStore(RegistryDatabase database, TimeProvider time)
+    public ModelCardStore(RegistryDatabase database, RegistryStore registry)
     {
         _database = database;
-        _time = time;
+        _registry = registry;
     }
 
     /// <summary>The card of a version; <c>null</c> when the model or version does not exist.</summary>
@@ -36,22 +37,35 @@ internal sealed class ModelCardStore
     /// </summary>
     public ModelCard? PutSections(string name, int version, IReadOnlyDictionary<string, JsonElement> sections)
     {
-        using var connection = _database.Open();
-        using var transaction = connection.BeginTransaction();
+        using var write = _registry.BeginWrite();
+        var (connection, transaction) = (write.Connection, write.Transaction);
         if (Scalar(connection, transaction, "SELECT 1 FROM versions WHERE model = $model AND version = $version",
                 ("$model", name), ("$version", version)) is null)
         {
             return null;
         }
 
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var (section, content) in sections)
         {
+            var before = Scalar(connection, transaction,
+                "SELECT content FROM model_card_sections WHERE model = $model AND version = $version AND section = $section",
+                ("$model", name), ("$version", version), ("$section", section)) as string;
             if (content.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
             {
-                Execute(connection, transaction,
-                    "DELETE FROM model_card_sections WHERE model = $model AND version = $version AND section = $section",
-                    ("$model", name), ("$version", version), ("$section", section));
+                if (before is not null)
+                {
+                    Execute(connection, transaction,
+                        "DELETE FROM model_card_sections WHERE model = $model AND version = $version AND section = $section",
+                        ("$model", name), ("$version", version), ("$section", section));
+                    write.Event(name, AuditActions.CardSectionDeleted, version, section);
+                }
+
+                continue;
+            }
+
+            var after = content.GetRawText();
+            if (before == after)
+            {
                 continue;
             }
 
@@ -61,11 +75,12 @@ internal sealed class ModelCardStore
                 VALUES ($model, $version, $section, $content, $now)
                 ON CONFLICT (model, version, section) DO UPDATE SET content = excluded.content, updated_at = excluded.updated_at
                 """,
-                ("$model", name), ("$version", version), ("$section", section), ("$content", content.GetRawText()), ("$now", now));
+                ("$model", name), ("$version", version), ("$section", section), ("$content", after), ("$now", write.Now));
+            write.Event(name, AuditActions.CardSectionSet, version, section);
         }
 
         var card = ReadCard(connection, transaction, name, version);
-        transaction.Commit();
+        write.Commit();
         return card;
     }
 
@@ -112,8 +127,14 @@ internal sealed class ModelCardStore
             }
         }
 
+        var history = RegistryStore.ReadStageHistory(connection, transaction, name, version)
+            .Select(e => new StageTransition(e.From!, e.To!, e.Timestamp, e.Actor))
+            .ToArray();
         return new ModelCard(name, version, modelDescription, description, signature, tags, versionTags, stage, sha256, size, producer,
-            created, updated, sections);
+            created, updated, sections)
+        {
+            StageHistory = history,
+        };
     }
 
     private static Dictionary<string, string> ReadPairs(SqliteConnection connection, SqliteTransaction transaction, string sql, string model, int version)

@@ -67,6 +67,30 @@ internal sealed class RegistryDatabase
             FOREIGN KEY (model, version) REFERENCES versions(model, version) ON DELETE CASCADE
         );
         """,
+        // The audit trail and the change feed. Neither references models: the trail of a deleted
+        // model stays readable, and the feed is what workers follow, deletions included.
+        """
+        ALTER TABLE models ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            model TEXT NOT NULL,
+            timestamp INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            version INTEGER,
+            key TEXT,
+            from_value TEXT,
+            to_value TEXT
+        );
+        CREATE INDEX events_by_model ON events(model, id);
+        CREATE TABLE changes (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            model TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            version TEXT,
+            timestamp INTEGER NOT NULL
+        );
+        """,
     ];
 
     private readonly string _connectionString;

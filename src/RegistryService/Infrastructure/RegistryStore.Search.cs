@@ -61,7 +61,7 @@ internal sealed partial class RegistryStore
         }
 
         var more = names.Count > maxResults;
-        var page = names.Take(maxResults).Select(name => ReadModel(connection, name)).OfType<RegisteredModel>().ToArray();
+        var page = ReadModels(connection, names.Take(maxResults).ToArray());
         return (page, more ? page[^1].Name : null);
     }
 

@@ -6,9 +6,10 @@ using static Maestro.RegistryService.Infrastructure.Sql;
 namespace Maestro.RegistryService.Infrastructure;
 
 /// <summary>
-/// Models, versions and their stages in SQLite. Every change is one transaction: a version row is
-/// written only after its artifact is in place, and a stage change with
-/// <c>archive_existing_versions</c> archives the others in the same transaction.
+/// Models, versions and their stages in SQLite. Every change is one <see cref="RegistryWrite"/>: one
+/// transaction that also appends to the audit trail and the change feed. A version row is written
+/// only after its artifact is in place, and a stage change with <c>archive_existing_versions</c>
+/// archives the others in the same transaction.
 /// </summary>
 internal sealed partial class RegistryStore
 {
@@ -16,26 +17,33 @@ internal sealed partial class RegistryStore
 
     private readonly RegistryDatabase _database;
     private readonly TimeProvider _time;
+    private readonly AuditActor? _actor;
+    private readonly IChangePublisher _publisher;
 
-    public RegistryStore(RegistryDatabase database, TimeProvider time)
+    /// <param name="actor">Who is calling; without one every change is recorded as <c>anonymous</c>.</param>
+    /// <param name="publisher">Where committed changes are announced; without one they are only listed.</param>
+    public RegistryStore(RegistryDatabase database, TimeProvider time, AuditActor? actor = null, IChangePublisher? publisher = null)
     {
         _database = database;
         _time = time;
+        _actor = actor;
+        _publisher = publisher ?? NoChangePublisher.Instance;
     }
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>Starts a change: see <see cref="RegistryWrite"/>.</summary>
+    internal RegistryWrite BeginWrite() => new(_database.Open(), Now(), _actor?.Current ?? AuditActor.Anonymous, _publisher);
+
     /// <summary>Creates a model; <c>null</c> when the name is taken.</summary>
     public RegisteredModel? CreateModel(string name, string? description, IReadOnlyDictionary<string, string> tags)
     {
-        using var connection = _database.Open();
-        using var transaction = connection.BeginTransaction();
-        var now = Now();
+        using var write = BeginWrite();
         try
         {
-            Execute(connection, transaction,
+            Execute(write.Connection, write.Transaction,
                 "INSERT INTO models (name, description, created_at, updated_at) VALUES ($name, $description, $now, $now)",
-                ("$name", name), ("$description", description), ("$now", now));
+                ("$name", name), ("$description", description), ("$now", write.Now));
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
         {
@@ -44,12 +52,13 @@ internal sealed partial class RegistryStore
 
         foreach (var (key, value) in tags)
         {
-            Execute(connection, transaction, "INSERT INTO model_tags (model, key, value) VALUES ($model, $key, $value)",
+            Execute(write.Connection, write.Transaction, "INSERT INTO model_tags (model, key, value) VALUES ($model, $key, $value)",
                 ("$model", name), ("$key", key), ("$value", value));
         }
 
-        transaction.Commit();
-        return ReadModel(connection, name);
+        write.Event(name, AuditActions.ModelCreated, to: description);
+        write.Commit();
+        return ReadModel(write.Connection, name);
     }
 
     public RegisteredModel? GetModel(string name)
@@ -65,28 +74,29 @@ internal sealed partial class RegistryStore
     /// </summary>
     public ModelVersion? AddVersion(string name, string? description, string sha256, long sizeBytes, ModelInspection inspection)
     {
-        using var connection = _database.Open();
-        using var transaction = connection.BeginTransaction();
-        var number = Scalar(connection, transaction, "SELECT next_version FROM models WHERE name = $name", ("$name", name));
+        using var write = BeginWrite();
+        var number = Scalar(write.Connection, write.Transaction, "SELECT next_version FROM models WHERE name = $name", ("$name", name));
         if (number is null)
         {
             return null;
         }
 
         var version = Convert.ToInt32(number);
-        var now = Now();
-        Execute(connection, transaction, "UPDATE models SET next_version = $next, updated_at = $now WHERE name = $name",
-            ("$next", version + 1), ("$now", now), ("$name", name));
-        Execute(connection, transaction,
+        Execute(write.Connection, write.Transaction, "UPDATE models SET next_version = $next WHERE name = $name",
+            ("$next", version + 1), ("$name", name));
+        Execute(write.Connection, write.Transaction,
             """
             INSERT INTO versions (model, version, stage, description, sha256, size_bytes, producer, signature, created_at, updated_at)
             VALUES ($model, $version, $stage, $description, $sha256, $size, $producer, $signature, $now, $now)
             """,
             ("$model", name), ("$version", version), ("$stage", nameof(ModelStage.None)), ("$description", description),
             ("$sha256", sha256), ("$size", sizeBytes), ("$producer", inspection.Producer),
-            ("$signature", JsonSerializer.Serialize(inspection.Signature, SignatureJson)), ("$now", now));
-        transaction.Commit();
-        return ReadVersion(connection, name, version);
+            ("$signature", JsonSerializer.Serialize(inspection.Signature, SignatureJson)), ("$now", write.Now));
+        write.Event(name, AuditActions.VersionCreated, version, to: nameof(ModelStage.None));
+        write.Change(name, ChangeKinds.VersionCreated, version);
+        write.Touch(name);
+        write.Commit();
+        return ReadVersion(write.Connection, name, version);
     }
 
     public ModelVersion? GetVersion(string name, int version)
@@ -109,31 +119,69 @@ internal sealed partial class RegistryStore
 
     /// <summary>
     /// Moves a version to <paramref name="stage"/>; with <paramref name="archiveExisting"/> every other
-    /// version currently in that stage moves to Archived in the same transaction.
+    /// version currently in that stage moves to Archived in the same transaction. Each version whose
+    /// stage changes gets a <c>stage_changed</c> event and change-feed entry.
     /// </summary>
     public ModelVersion? TransitionStage(string name, int version, ModelStage stage, bool archiveExisting)
     {
-        using var connection = _database.Open();
-        using var transaction = connection.BeginTransaction();
-        var now = Now();
-        var changed = Execute(connection, transaction,
-            "UPDATE versions SET stage = $stage, updated_at = $now WHERE model = $model AND version = $version",
-            ("$stage", stage.ToString()), ("$now", now), ("$model", name), ("$version", version));
-        if (changed == 0)
+        using var write = BeginWrite();
+        if (Scalar(write.Connection, write.Transaction, "SELECT stage FROM versions WHERE model = $model AND version = $version",
+                ("$model", name), ("$version", version)) is not string current)
         {
             return null;
         }
 
+        SetStage(write, name, version, current, stage.ToString(), key: null);
         if (archiveExisting && stage is not ModelStage.None and not ModelStage.Archived)
         {
-            Execute(connection, transaction,
-                "UPDATE versions SET stage = $archived, updated_at = $now WHERE model = $model AND stage = $stage AND version <> $version",
-                ("$archived", nameof(ModelStage.Archived)), ("$now", now), ("$model", name), ("$stage", stage.ToString()), ("$version", version));
+            var others = new List<int>();
+            using (var command = Command(write.Connection, write.Transaction,
+                       "SELECT version FROM versions WHERE model = $model AND stage = $stage AND version <> $version ORDER BY version",
+                       ("$model", name), ("$stage", stage.ToString()), ("$version", version)))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    others.Add(reader.GetInt32(0));
+                }
+            }
+
+            foreach (var other in others)
+            {
+                SetStage(write, name, other, stage.ToString(), nameof(ModelStage.Archived), key: "archive_existing_versions");
+            }
         }
 
-        Execute(connection, transaction, "UPDATE models SET updated_at = $now WHERE name = $name", ("$now", now), ("$name", name));
-        transaction.Commit();
-        return ReadVersion(connection, name, version);
+        write.Touch(name);
+        write.Commit();
+        return ReadVersion(write.Connection, name, version);
+    }
+
+    private static void SetStage(RegistryWrite write, string name, int version, string from, string to, string? key)
+    {
+        Execute(write.Connection, write.Transaction,
+            "UPDATE versions SET stage = $stage, updated_at = $now WHERE model = $model AND version = $version",
+            ("$stage", to), ("$now", write.Now), ("$model", name), ("$version", version));
+        if (from != to)
+        {
+            write.Event(name, AuditActions.StageChanged, version, key, from, to);
+            write.Change(name, ChangeKinds.StageChanged, version);
+        }
+    }
+
+    /// <summary>The SHA-256 of every version's artifact.</summary>
+    public HashSet<string> ReferencedArtifacts()
+    {
+        using var connection = _database.Open();
+        using var command = Command(connection, null, "SELECT DISTINCT sha256 FROM versions");
+        using var reader = command.ExecuteReader();
+        var referenced = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            referenced.Add(reader.GetString(0));
+        }
+
+        return referenced;
     }
 
     public bool CanConnect()
@@ -142,32 +190,55 @@ internal sealed partial class RegistryStore
         return Scalar(connection, null, "SELECT 1") is not null;
     }
 
-    private static RegisteredModel? ReadModel(SqliteConnection connection, string name)
+    private static RegisteredModel? ReadModel(SqliteConnection connection, string name) => ReadModels(connection, [name]).FirstOrDefault();
+
+    /// <summary>
+    /// The models named, in that order (names that do not exist are left out), read with a fixed
+    /// number of queries however many there are: a page of a listing costs as much as one model.
+    /// </summary>
+    private static List<RegisteredModel> ReadModels(SqliteConnection connection, IReadOnlyList<string> names)
     {
-        using var command = Command(connection, null, "SELECT name, description, created_at, updated_at FROM models WHERE name = $name", ("$name", name));
-        using var reader = command.ExecuteReader();
-        if (!reader.Read())
+        const string InNames = "IN (SELECT value FROM json_each($names))";
+        var namesJson = JsonSerializer.Serialize(names);
+        var rows = new Dictionary<string, (string? Description, long Created, long Updated, long Revision)>(StringComparer.Ordinal);
+        using (var command = Command(connection, null,
+                   $"SELECT name, description, created_at, updated_at, revision FROM models WHERE name {InNames}", ("$names", namesJson)))
+        using (var reader = command.ExecuteReader())
         {
-            return null;
+            while (reader.Read())
+            {
+                rows[reader.GetString(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+            }
         }
 
-        var (modelName, description, created, updated) =
-            (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3));
-        reader.Close();
-
+        var tags = ReadGroupedPairs<string>(connection, $"SELECT model, key, value FROM model_tags WHERE model {InNames} ORDER BY model, key", ("$names", namesJson));
+        var aliases = ReadGroupedPairs<int>(connection, $"SELECT model, alias, version FROM aliases WHERE model {InNames} ORDER BY model, alias", ("$names", namesJson));
         var latest = ReadVersions(connection, null,
-            """
-            WHERE model = $model AND version IN (SELECT MAX(version) FROM versions WHERE model = $model GROUP BY stage)
-            ORDER BY version DESC
-            """,
-            ("$model", modelName));
-        return new RegisteredModel(modelName, description, ReadPairs<string>(connection, "SELECT key, value FROM model_tags WHERE model = $model ORDER BY key", modelName),
-            created, updated, latest, ReadPairs<int>(connection, "SELECT alias, version FROM aliases WHERE model = $model ORDER BY alias", modelName));
+            $"WHERE (model, version) IN (SELECT model, MAX(version) FROM versions WHERE model {InNames} GROUP BY model, stage) ORDER BY model, version DESC",
+            ("$names", namesJson)).ToLookup(v => v.Name, StringComparer.Ordinal);
+
+        var models = new List<RegisteredModel>(rows.Count);
+        foreach (var name in names)
+        {
+            if (!rows.TryGetValue(name, out var row))
+            {
+                continue;
+            }
+
+            models.Add(new RegisteredModel(name, row.Description, tags.GetValueOrDefault(name) ?? [], row.Created, row.Updated,
+                [.. latest[name]], aliases.GetValueOrDefault(name) ?? [])
+            {
+                Revision = row.Revision,
+            });
+        }
+
+        return models;
     }
 
     private static ModelVersion? ReadVersion(SqliteConnection connection, string name, int version) =>
         ReadVersions(connection, null, "WHERE model = $model AND version = $version", ("$model", name), ("$version", version)).FirstOrDefault();
 
+    /// <summary>Versions chosen by <paramref name="where"/>, with their tags and aliases (three queries in all).</summary>
     private static List<ModelVersion> ReadVersions(SqliteConnection connection, SqliteTransaction? transaction, string where, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction,
@@ -193,29 +264,49 @@ internal sealed partial class RegistryStore
         }
 
         reader.Close();
+        if (versions.Count == 0)
+        {
+            return versions;
+        }
+
+        const string InVersions = "IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($versions))";
+        var versionsJson = JsonSerializer.Serialize(versions.Select(v => new object[] { v.Name, v.Version }));
+        var tags = ReadGroupedPairs<string>(connection,
+            $"SELECT model || '/' || version, key, value FROM version_tags WHERE (model, version) {InVersions} ORDER BY model, version, key",
+            ("$versions", versionsJson));
+        var aliases = ReadGroupedPairs<string>(connection,
+            $"SELECT model || '/' || version, alias, alias FROM aliases WHERE (model, version) {InVersions} ORDER BY model, version, alias",
+            ("$versions", versionsJson));
         for (var i = 0; i < versions.Count; i++)
         {
-            var v = versions[i];
-            versions[i] = v with
+            var key = $"{versions[i].Name}/{versions[i].Version}";
+            versions[i] = versions[i] with
             {
-                Tags = ReadPairs<string>(connection, "SELECT key, value FROM version_tags WHERE model = $model AND version = $version ORDER BY key", v.Name, v.Version),
-                Aliases = ReadPairs<string>(connection, "SELECT alias, alias FROM aliases WHERE model = $model AND version = $version ORDER BY alias", v.Name, v.Version).Keys.ToArray(),
+                Tags = tags.GetValueOrDefault(key) ?? [],
+                Aliases = aliases.GetValueOrDefault(key)?.Keys.ToArray() ?? [],
             };
         }
 
         return versions;
     }
 
-    private static Dictionary<string, T> ReadPairs<T>(SqliteConnection connection, string sql, string model, int? version = null)
+    /// <summary>Rows of (group, key, value) as group → (key → value), keeping the query's order.</summary>
+    private static Dictionary<string, Dictionary<string, T>> ReadGroupedPairs<T>(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = Command(connection, null, sql, ("$model", model), ("$version", version));
+        using var command = Command(connection, null, sql, parameters);
         using var reader = command.ExecuteReader();
-        var pairs = new Dictionary<string, T>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, Dictionary<string, T>>(StringComparer.Ordinal);
         while (reader.Read())
         {
-            pairs[reader.GetString(0)] = reader.GetFieldValue<T>(1);
+            var group = reader.GetString(0);
+            if (!groups.TryGetValue(group, out var pairs))
+            {
+                groups[group] = pairs = new Dictionary<string, T>(StringComparer.Ordinal);
+            }
+
+            pairs[reader.GetString(1)] = reader.GetFieldValue<T>(2);
         }
 
-        return pairs;
+        return groups;
     }
 }

@@ -25,6 +25,7 @@ internal static class ModelCardMarkdown
         }
 
         md.Append('\n');
+        AppendStageHistory(md, card.StageHistory);
         AppendTags(md, "Tags", card.Tags);
         AppendTags(md, "Version tags", card.VersionTags);
 
@@ -49,6 +50,25 @@ internal static class ModelCardMarkdown
 
     internal static IEnumerable<string> Descriptions(ModelCard card) =>
         new[] { card.ModelDescription, card.Description }.Where(text => !string.IsNullOrWhiteSpace(text)).Select(text => text!.Trim());
+
+    private static void AppendStageHistory(StringBuilder md, IReadOnlyList<StageTransition> history)
+    {
+        md.Append("## Stage history\n\n");
+        if (history.Count == 0)
+        {
+            md.Append("_No stage changes yet._\n\n");
+            return;
+        }
+
+        md.Append("| When | From | To | By |\n| --- | --- | --- | --- |\n");
+        foreach (var transition in history)
+        {
+            md.Append("| ").Append(ModelCardFacts.Timestamp(transition.Timestamp)).Append(" | ").Append(transition.From)
+                .Append(" | ").Append(transition.To).Append(" | ").Append(Cell(transition.Actor)).Append(" |\n");
+        }
+
+        md.Append('\n');
+    }
 
     private static void AppendTags(StringBuilder md, string title, IReadOnlyDictionary<string, string> tags)
     {

@@ -7,7 +7,7 @@ namespace Maestro.RegistryService.ModelCards;
 
 /// <summary>
 /// A model card as a PDF for a person: title and descriptions, a table of the registry's facts,
-/// tags, the signature, then every section under its heading.
+/// the stage history, tags, the signature, then every section under its heading.
 /// </summary>
 internal sealed class ModelCardPdfRenderer(ModelCardFonts fonts, IOptions<RegistryOptions> options)
 {
@@ -62,6 +62,18 @@ internal sealed class ModelCardPdfRenderer(ModelCardFonts fonts, IOptions<Regist
 
         flow.Heading1("Details");
         flow.Table([1, 3.2], [.. ModelCardFacts.Of(card).Select(fact => new[] { fact.Label, fact.Value })], labelColumn: true);
+
+        flow.Heading1("Stage history");
+        if (card.StageHistory.Count == 0)
+        {
+            flow.Paragraph("No stage changes yet.", muted: true);
+        }
+        else
+        {
+            flow.Table([1.6, 1, 1, 1.6],
+                [.. card.StageHistory.Select(t => new[] { ModelCardFacts.Timestamp(t.Timestamp), t.From, t.To, t.Actor })],
+                header: ["When", "From", "To", "By"]);
+        }
 
         if (card.Tags.Count > 0 || card.VersionTags.Count > 0)
         {

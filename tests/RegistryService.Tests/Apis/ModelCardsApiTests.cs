@@ -147,6 +147,52 @@ public sealed class ModelCardsApiTests(PdfRegistryFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task Card_StageChanges_HistoryInJsonMarkdownAndPdfWithWhenAndWho()
+    {
+        using var bob = factory.CreateClient();
+        bob.DefaultRequestHeaders.Add("X-Maestro-Caller", "key-bob");
+        var name = await CreateVersionAsync("card-history");
+        (await bob.TransitionAsync(name, 1, "Staging")).Dispose();
+        (await bob.TransitionAsync(name, 1, "Production")).Dispose();
+        await _client.UploadSampleAsync(name);
+        (await _client.TransitionAsync(name, 2, "Production", archiveExistingVersions: true)).Dispose();
+
+        var history = (await GetCardAsync(name, 1)).GetProperty("stage_history").EnumerateArray().ToArray();
+        using var markdownResponse = await _client.GetAsync($"{CardPath(name, 1)}?format=markdown");
+        var markdown = await markdownResponse.Content.ReadAsStringAsync();
+        var pdf = PdfText.Extract(await GenerateAsync(name));
+
+        Assert.Equal(
+            [("None", "Staging", "key-bob"), ("Staging", "Production", "key-bob"), ("Production", "Archived", "anonymous")],
+            history.Select(t => (t.GetProperty("from").GetString(), t.GetProperty("to").GetString(), t.GetProperty("actor").GetString())).ToArray());
+        var now = factory.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        Assert.All(history, t => Assert.Equal(now, t.GetProperty("timestamp").GetInt64()));
+        var when = ModelCardFacts.Timestamp(now);
+        Assert.Contains("\n## Stage history\n", markdown);
+        Assert.Contains($"| {when} | None | Staging | key-bob |", markdown);
+        Assert.Contains($"| {when} | Production | Archived | anonymous |", markdown);
+        Assert.Contains("Stage history", pdf);
+        Assert.Contains("key-bob", pdf);
+        Assert.Contains("Archived", pdf);
+    }
+
+    [Fact]
+    public async Task Card_ModelDeletedAndCreatedAgain_HistoryOfTheEarlierModelLeftOut()
+    {
+        var name = await CreateVersionAsync("card-history-reused");
+        (await _client.TransitionAsync(name, 1, "Production")).Dispose();
+        (await _client.DeleteAsync($"/api/v1/models/{name}")).Dispose();
+        (await _client.PostModelAsync(new { name })).Dispose();
+        await _client.UploadSampleAsync(name);
+
+        var card = await GetCardAsync(name, 1);
+
+        Assert.Empty(card.GetProperty("stage_history").EnumerateArray());
+        using var markdown = await _client.GetAsync($"{CardPath(name, 1)}?format=markdown");
+        Assert.Contains("_No stage changes yet._", await markdown.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task GetCard_UnknownFormat_Returns400NamingTheFormats()
     {
         var name = await CreateVersionAsync("card-format");

@@ -23,7 +23,7 @@ public sealed class RegistryDatabaseTests : IDisposable
 
         using var connection = database.Open();
         Assert.Equal(RegistryDatabase.SchemaVersion, UserVersion(connection));
-        Assert.Equal(["aliases", "model_card_sections", "model_tags", "models", "version_tags", "versions"], Tables(connection));
+        Assert.Equal(["aliases", "changes", "events", "model_card_sections", "model_tags", "models", "sqlite_sequence", "version_tags", "versions"], Tables(connection));
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class RegistryDatabaseTests : IDisposable
     {
         using (var first = new RegistryDatabase(DatabasePath).Open())
         {
-            Execute(first, "DROP TABLE version_tags; DROP TABLE model_card_sections; PRAGMA user_version = 1;");
+            Execute(first, "DROP TABLE version_tags; DROP TABLE model_card_sections; DROP TABLE events; DROP TABLE changes; ALTER TABLE models DROP COLUMN revision; PRAGMA user_version = 1;");
             Execute(first, "INSERT INTO models (name, created_at, updated_at) VALUES ('old', 1, 1)");
         }
 
@@ -57,6 +57,23 @@ public sealed class RegistryDatabaseTests : IDisposable
         Assert.Contains("version_tags", Tables(upgraded));
         Assert.Contains("model_card_sections", Tables(upgraded));
         Assert.Equal("old", Scalar(upgraded, "SELECT name FROM models"));
+    }
+
+    [Fact]
+    public void Constructor_DatabaseAtSchemaVersion2_AddsAuditTrailChangeFeedAndRevisionKeepingRows()
+    {
+        using (var first = new RegistryDatabase(DatabasePath).Open())
+        {
+            Execute(first, "DROP TABLE events; DROP TABLE changes; ALTER TABLE models DROP COLUMN revision; PRAGMA user_version = 2;");
+            Execute(first, "INSERT INTO models (name, created_at, updated_at) VALUES ('old', 1, 1)");
+        }
+
+        using var upgraded = new RegistryDatabase(DatabasePath).Open();
+
+        Assert.Equal(RegistryDatabase.SchemaVersion, UserVersion(upgraded));
+        Assert.Contains("events", Tables(upgraded));
+        Assert.Contains("changes", Tables(upgraded));
+        Assert.Equal(1L, Scalar(upgraded, "SELECT revision FROM models WHERE name = 'old'"));
     }
 
     [Fact]

@@ -82,6 +82,36 @@ public sealed class RegistryRestartTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_ArtifactNoVersionRefersTo_IsDeletedAndReferencedOnesStay()
+    {
+        string name;
+        string kept;
+        string deletedVersionSha;
+        await using (var first = new RegistryFactory(_dataDirectory, ownsDataDirectory: false))
+        {
+            using var client = first.CreateClient();
+            name = await client.CreateModelAsync("orphans");
+            kept = (await client.UploadSampleAsync(name)).GetProperty("sha256").GetString()!;
+            deletedVersionSha = (await client.UploadSampleAsync(name, RegistryClient.IrisClassifier)).GetProperty("sha256").GetString()!;
+            (await client.DeleteAsync($"/api/v1/models/{name}/versions/2")).Dispose();
+        }
+
+        // What a registry killed between moving an upload into place and recording its version leaves.
+        var orphan = Path.Combine(_dataDirectory, "artifacts", "ab", "ab" + new string('0', 62) + ".onnx");
+        Directory.CreateDirectory(Path.GetDirectoryName(orphan)!);
+        await File.WriteAllBytesAsync(orphan, RegistryClient.SampleBytes(RegistryClient.FraudDetector));
+        SqliteConnection.ClearAllPools();
+
+        await using var second = new RegistryFactory(_dataDirectory, ownsDataDirectory: false);
+        using var restarted = second.CreateClient();
+
+        Assert.Equal([kept + ".onnx"], second.ArtifactFiles().Select(Path.GetFileName));
+        Assert.NotEqual(kept, deletedVersionSha);
+        using var artifact = await restarted.GetAsync($"/api/v1/models/{name}/versions/1/artifact");
+        Assert.Equal(HttpStatusCode.OK, artifact.StatusCode);
+    }
+
+    [Fact]
     public async Task Start_DatabaseFromNewerRegistry_FailsNamingTheSchemaVersion()
     {
         await using (var first = new RegistryFactory(_dataDirectory, ownsDataDirectory: false))

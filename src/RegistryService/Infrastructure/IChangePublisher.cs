@@ -1,0 +1,22 @@
+using Maestro.RegistryService.Model;
+
+namespace Maestro.RegistryService.Infrastructure;
+
+/// <summary>
+/// Announces committed change-feed entries to whoever listens beyond <c>GET /api/v1/changes</c>.
+/// Called after commit; must return at once and never throw: the change is already stored.
+/// </summary>
+internal interface IChangePublisher
+{
+    void Publish(IReadOnlyList<RegistryChange> changes);
+}
+
+/// <summary>No Redis configured: the feed is only polled.</summary>
+internal sealed class NoChangePublisher : IChangePublisher
+{
+    public static readonly NoChangePublisher Instance = new();
+
+    public void Publish(IReadOnlyList<RegistryChange> changes)
+    {
+    }
+}
