@@ -7,8 +7,8 @@
 # With no group named, every group runs:
 #   load    wrk at 32 connections: (a) a bare Kestrel endpoint, (b) the worker's predict direct,
 #           (c) gateway -> worker predict with an API key, (d) V2 infer and (e) batch_predict of 100
-#           through the gateway, plus bare YARP hops in front of (a) and (b); (f) mlp predict on the
-#           worker at 64 connections with dynamic batching off and on. Every scenario runs once per
+#           through the gateway, plus bare YARP hops in front of (a) and (b); (f) predict of the
+#           64-512-512-10 MLP (mlp-512.onnx) on the worker at 64 connections, dynamic batching off and on. Every scenario runs once per
 #           round, rounds repeat (A B C ... A B C ...), and ratios come from the medians.
 #   cold    AppHost start to the first successful prediction, a fresh data directory each time.
 #   memory  one worker holding 1 model, then 20 (fraud-detector.onnx registered under 20 names).
@@ -397,7 +397,7 @@ load_row() {
 
 printf '{"features": [0.5, 1.2, 3.4]}' >"$work/predict.json"
 printf '{"inputs": [{"name": "features", "shape": [1, 3], "datatype": "FP32", "data": [0.5, 1.2, 3.4]}]}' >"$work/v2.json"
-printf '{"features": [0.1, -0.2, 0.3, -0.4, 0.5, -0.6, 0.7, -0.8, 0.9, -1.0, 1.1, -1.2, 1.3, -1.4, 1.5, -1.6]}' >"$work/mlp.json"
+python3 -c 'import json, math; print(json.dumps({"features": [round(math.sin(i) * 2, 3) for i in range(64)]}))' >"$work/mlp.json"
 python3 - "$work/batch100.json" <<'EOF'
 import json, random, sys
 random.seed(42)
@@ -411,15 +411,15 @@ if wants load; then
   start_bg "$work/kestrel.log" env DOTNET_gcServer=0 dotnet "$kestrel_dll" --urls "http://127.0.0.1:$kestrel_port"
   kestrel_pid=$last_pid
 
-  # The same mlp.onnx under two names, one with dynamic batching switched off for it alone.
+  # The same mlp-512.onnx under two names, one with dynamic batching switched off for it alone.
   apphost_env=("Worker__Batching__Models__mlp-unbatched__Enabled=false")
   start_apphost load 1 --no-seed
   apphost_env=()
   load_apphost=$ah_pid
   wait_ready
   register fraud-detector samples/models/fraud-detector.onnx
-  register mlp samples/models/mlp.onnx
-  register mlp-unbatched samples/models/mlp.onnx
+  register mlp samples/models/mlp-512.onnx
+  register mlp-unbatched samples/models/mlp-512.onnx
   gateway_pid=$(resource_field gateway pid)
   worker_pid=$(resource_field worker pid)
   worker_port=$(resource_field worker port)
@@ -455,10 +455,10 @@ if wants load; then
   scenario batch "(e)" "batch_predict of 100 rows through the gateway" \
     "$ah_url/api/v1/models/fraud-detector/batch_predict" "$work/batch100.json" "$api_key" 100 gateway '"predictions"' \
     "gateway=$gateway_pid" "worker=$worker_pid"
-  scenario mlp_off "(f)" "mlp predict, worker direct, 64 connections, dynamic batching off" \
+  scenario mlp_off "(f)" "MLP 64→512→512→10 predict, worker direct, 64 connections, dynamic batching off" \
     "http://127.0.0.1:$worker_port/api/v1/models/mlp-unbatched/predict" "$work/mlp.json" "" 1 "" '"probability"' \
     "worker=$worker_pid"
-  scenario mlp_on "(f′)" "mlp predict, worker direct, 64 connections, dynamic batching on (defaults)" \
+  scenario mlp_on "(f′)" "MLP 64→512→512→10 predict, worker direct, 64 connections, dynamic batching on (defaults; goal ×3 req/s, p99 ≤ ×1.5)" \
     "http://127.0.0.1:$worker_port/api/v1/models/mlp/predict" "$work/mlp.json" "" 1 mlp_off '"probability"' \
     "worker=$worker_pid"
   conns[mlp_off]=64 conns[mlp_on]=64

@@ -6,6 +6,8 @@ namespace Maestro.Benchmarks;
 /// <summary>
 /// ONNX Runtime alone: one <c>Run</c> of a sample model through the OrtValue API, input prepared
 /// beforehand, outputs allocated by ONNX Runtime and disposed — the floor under every prediction.
+/// mlp-512 (the 64-512-512-10 MLP) at batch 1 and 32 sits beside the worker's time per request in
+/// the (f) rows of bench/run.sh.
 /// </summary>
 [MemoryDiagnoser]
 public class OnnxRunBenchmarks
@@ -16,7 +18,7 @@ public class OnnxRunBenchmarks
     private string[] _inputNames = null!;
     private string[] _outputNames = null!;
 
-    [Params(SampleModels.FraudDetector, SampleModels.Mlp)]
+    [Params(SampleModels.FraudDetector, SampleModels.Mlp, SampleModels.Mlp512)]
     public string Model { get; set; } = SampleModels.FraudDetector;
 
     [Params(1, 32)]

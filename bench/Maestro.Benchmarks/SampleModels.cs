@@ -7,6 +7,7 @@ internal static class SampleModels
 {
     public const string FraudDetector = "fraud-detector";
     public const string Mlp = "mlp";
+    public const string Mlp512 = "mlp-512";
 
     private static readonly string Directory = FindDirectory();
 
@@ -15,6 +16,7 @@ internal static class SampleModels
     {
         FraudDetector => ("features", 3),
         Mlp => ("input", 16),
+        Mlp512 => ("input", 64),
         _ => throw new ArgumentOutOfRangeException(nameof(model), model, "Not a sample model of these benchmarks."),
     };
 

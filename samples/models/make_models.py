@@ -73,6 +73,21 @@ def fraud_detector():
     return model, samples
 
 
+def fraud_detector_v2():
+    """fraud-detector's signature with other weights, so a promotion from one to the other is visible."""
+    w = [[-0.6], [0.9], [0.4]]
+    b = [0.1]
+    nodes = [helper.make_node("Gemm", ["features", "w", "b"], ["logit"]),
+             helper.make_node("Sigmoid", ["logit"], ["probability"])]
+    model = make_model("fraud-detector-v2", nodes,
+                       [tensor("features", TensorProto.FLOAT, 3)],
+                       [tensor("probability", TensorProto.FLOAT, 1)],
+                       [init("w", w), init("b", b)],
+                       "Logistic regression, w=[-0.6,0.9,0.4], b=0.1")
+    samples = [{"features": [[0.0, 0.0, 0.0], [1.0, 0.0, 1.0], [0.0, 2.0, 0.0]]}]
+    return model, samples
+
+
 def fit_iris():
     from sklearn.datasets import load_iris
     from sklearn.linear_model import LogisticRegression
@@ -120,6 +135,29 @@ def mlp():
     samples = [{"input": [[0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5],
                           [1.0] * 16]},
                {"input": [[-1.0, 2.0] * 8]}]
+    return model, samples
+
+
+def mlp_512():
+    """64 -> 512 -> Relu -> 512 -> Relu -> 10 -> Softmax, weights from default_rng(512) * 0.05 (about 1.2 MB)."""
+    rng = np.random.default_rng(512)
+    sizes = [64, 512, 512, 10]
+    initializers, nodes, previous = [], [], "input"
+    for layer, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
+        w, b = f"w{layer}", f"b{layer}"
+        initializers += [init(w, rng.standard_normal((fan_in, fan_out)) * 0.05), init(b, rng.standard_normal(fan_out) * 0.05)]
+        nodes.append(helper.make_node("Gemm", [previous, w, b], [f"h{layer}"]))
+        previous = f"h{layer}"
+        if layer < len(sizes) - 2:
+            nodes.append(helper.make_node("Relu", [previous], [f"h{layer}_relu"]))
+            previous = f"h{layer}_relu"
+    nodes.append(helper.make_node("Softmax", [previous], ["output"], axis=1))
+    model = make_model("mlp-512", nodes,
+                       [tensor("input", TensorProto.FLOAT, 64)],
+                       [tensor("output", TensorProto.FLOAT, 10)],
+                       initializers,
+                       "Random MLP 64-512-512-10 for the batching benchmark and memory-budget tests")
+    samples = [{"input": [[round(np.sin(i) * 2, 3) for i in range(64)]]}]
     return model, samples
 
 
@@ -290,7 +328,7 @@ def record(arrays):
 
 def main():
     expected = {}
-    for build in (fraud_detector, iris_classifier, mlp, multi_type, zipmap_classifier, species_encoder, fp16_scaler):
+    for build in (fraud_detector, fraud_detector_v2, iris_classifier, mlp, mlp_512, multi_type, zipmap_classifier, species_encoder, fp16_scaler):
         model, samples = build()
         file_name = model.graph.name + ".onnx"
         with open(os.path.join(HERE, file_name), "wb") as f:

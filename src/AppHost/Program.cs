@@ -19,6 +19,7 @@ var workers = builder.AddProject("worker", ServiceProject.InferenceWorker)
     .WithReplicas(options.Workers)
     .WithEnvironment(replica => ("Worker__DataDirectory", builder.DataPath($"worker-{replica}")))
     .WithReference(registry)
+    .WithReference(redis)
     .WaitFor(registry);
 
 builder.AddProject("gateway", ServiceProject.Gateway)

@@ -14,6 +14,7 @@ app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapPredictApi();
 app.MapV2Api();
+app.MapRepositoryApi();
 
 app.Run();
 

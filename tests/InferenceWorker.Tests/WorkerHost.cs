@@ -52,7 +52,7 @@ internal sealed class WorkerHost : IAsyncDisposable
             {
                 collection.AddSingleton<TimeProvider>(Time);
                 collection.AddHttpClient<RegistryClient>()
-                    .ConfigurePrimaryHttpMessageHandler(() => _registry.Server.CreateHandler());
+                    .ConfigurePrimaryHttpMessageHandler(() => new Outage(this, _registry.Server.CreateHandler()));
                 services?.Invoke(collection);
             });
         });
@@ -60,6 +60,9 @@ internal sealed class WorkerHost : IAsyncDisposable
     }
 
     public FakeTimeProvider Time { get; } = new();
+
+    /// <summary>While set, every call from the worker to the registry fails as a refused connection would.</summary>
+    public bool RegistryDown { get; set; }
 
     /// <summary>Where the worker caches downloaded artifacts.</summary>
     public string WorkerData { get; } = TestPaths.NewTempDirectory("worker");
@@ -107,6 +110,22 @@ internal sealed class WorkerHost : IAsyncDisposable
         await _registry.DisposeAsync();
         TryDelete(WorkerData);
         TryDelete(_registryData);
+    }
+
+    /// <summary>Sets a tag on the model, or on one of its versions when <paramref name="version"/> is given.</summary>
+    public async Task SetTagAsync(string name, string key, string value, int? version = null)
+    {
+        var path = version is null ? $"/api/v1/models/{name}/tags" : $"/api/v1/models/{name}/versions/{version}/tags";
+        var response = await Registry.PostAsJsonAsync(path, new { key, value });
+        response.EnsureSuccessStatusCode();
+    }
+
+    private sealed class Outage(WorkerHost host, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            host.RegistryDown
+                ? throw new HttpRequestException("Connection refused (the test took the registry down).")
+                : base.SendAsync(request, cancellationToken);
     }
 
     private static void TryDelete(string directory)

@@ -5,7 +5,7 @@ namespace Maestro.InferenceWorker.Batching;
 /// <summary>
 /// Settings under <c>Worker:Batching</c>: how concurrent requests for one model version are merged
 /// into one ONNX Runtime run. <see cref="Models"/> overrides them per model name
-/// (<c>Worker:Batching:Models:{name}:MaxBatchSize</c>); overrides by registry tag are not read yet.
+/// (<c>Worker:Batching:Models:{name}:MaxBatchSize</c>), and registry tags override both (<see cref="BatchingTags"/>).
 /// </summary>
 public sealed class BatchingOptions : IValidatableObject
 {
@@ -22,6 +22,14 @@ public sealed class BatchingOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>
+    /// Whether a request that finds its model idle — nothing queued, nothing running — runs at once
+    /// instead of waiting for others; requests that arrive while a run is in flight still wait (up to
+    /// <see cref="MaxQueueDelay"/>, or until that run ends) and are merged. Off, every first request of a
+    /// batch waits for the window.
+    /// </summary>
+    public bool RunWhenIdle { get; set; } = true;
+
     /// <summary>How many rows may wait per model version; beyond that requests are refused with a 503.</summary>
     [Range(1, 1_000_000)]
     public int MaxQueueLength { get; set; } = 1024;
@@ -37,7 +45,8 @@ public sealed class BatchingOptions : IValidatableObject
             overrides?.Enabled ?? Enabled,
             overrides?.MaxBatchSize ?? MaxBatchSize,
             overrides?.MaxQueueDelay ?? MaxQueueDelay,
-            MaxQueueLength);
+            MaxQueueLength,
+            RunWhenIdle);
     }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

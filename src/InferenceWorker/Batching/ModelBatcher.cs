@@ -8,6 +8,9 @@ namespace Maestro.InferenceWorker.Batching;
 /// caller gets exactly its own rows of the results. At most <see cref="BatchSettings.MaxQueueLength"/>
 /// rows wait; beyond that <see cref="SubmitAsync"/> fails fast with <see cref="BatchQueueFullException"/>.
 /// A request cancelled while it waits leaves its group; once its group runs, it gets its answer.
+/// With <see cref="BatchSettings.RunWhenIdle"/>, a request that finds nothing queued or running runs at
+/// once — a lone request is never held for the window — and the groups that formed while runs were in
+/// flight run as soon as the last of those runs ends (or their window elapses, whichever is first).
 /// </summary>
 /// <remarks>
 /// The batcher does not keep the model's session alive: every caller holds its own lease on the model
@@ -22,6 +25,8 @@ internal sealed class ModelBatcher<TRow, TResult>
     private readonly Dictionary<string, Group> _open = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private int _queuedRows;
+    private int _running;
+    private long _idleRuns;
 
     /// <param name="run">Runs the model on rows from several requests; returns one result per row, in order.</param>
     /// <param name="ran">Told the number of rows of every run (the batch size).</param>
@@ -37,6 +42,9 @@ internal sealed class ModelBatcher<TRow, TResult>
     }
 
     public BatchSettings Settings { get; }
+
+    /// <summary>How many requests found the model idle and ran at once, without a window.</summary>
+    public long IdleRuns => Interlocked.Read(ref _idleRuns);
 
     /// <summary>The rows waiting for their run to start.</summary>
     public int QueuedRows
@@ -65,8 +73,20 @@ internal sealed class ModelBatcher<TRow, TResult>
         if (rows.Count >= Settings.MaxBatchSize)
         {
             // Nothing could join it: run it alone, without queueing.
-            _ran?.Invoke(rows.Count);
-            return _run(rows);
+            lock (_gate)
+            {
+                _running++;
+            }
+
+            try
+            {
+                _ran?.Invoke(rows.Count);
+                return _run(rows);
+            }
+            finally
+            {
+                RunEnded();
+            }
         }
 
         var pending = Enqueue(signature, rows);
@@ -95,11 +115,17 @@ internal sealed class ModelBatcher<TRow, TResult>
                 group = null;
             }
 
+            var idle = false;
             if (group is null)
             {
+                idle = Settings.RunWhenIdle && _running == 0 && _open.Count == 0;
                 group = new Group(signature);
                 _open.Add(signature, group);
-                if (Settings.MaxQueueDelay > TimeSpan.Zero)
+                if (idle)
+                {
+                    _idleRuns++;
+                }
+                else if (Settings.MaxQueueDelay > TimeSpan.Zero)
                 {
                     group.Timer = _time.CreateTimer(
                         static state => ((WindowElapsed)state!).Fire(), new WindowElapsed(this, group), Settings.MaxQueueDelay, Timeout.InfiniteTimeSpan);
@@ -110,7 +136,7 @@ internal sealed class ModelBatcher<TRow, TResult>
             group.Items.Add(pending);
             group.Rows += rows.Count;
             _queuedRows += rows.Count;
-            if (group.Rows >= Settings.MaxBatchSize || group.Timer is null)
+            if (idle || group.Rows >= Settings.MaxBatchSize || group.Timer is null)
             {
                 full = Close(group);
             }
@@ -121,14 +147,42 @@ internal sealed class ModelBatcher<TRow, TResult>
         return pending;
     }
 
-    /// <summary>Takes the group out of the queue (under the lock); it no longer takes requests.</summary>
+    /// <summary>Takes the group out of the queue (under the lock); it no longer takes requests, and counts as running.</summary>
     private Group Close(Group group)
     {
         group.Closed = true;
         group.Timer?.Dispose();
         _open.Remove(group.Signature);
         _queuedRows -= group.Rows;
+        if (group.Items.Count > 0)
+        {
+            _running++;
+        }
+
         return group;
+    }
+
+    /// <summary>A run ended; when none is left in flight, the groups that waited for it run now.</summary>
+    private void RunEnded()
+    {
+        List<Group>? waiting = null;
+        lock (_gate)
+        {
+            _running--;
+            if (Settings.RunWhenIdle && _running == 0 && _open.Count > 0)
+            {
+                waiting = [];
+                foreach (var group in _open.Values.ToArray())
+                {
+                    waiting.Add(Close(group));
+                }
+            }
+        }
+
+        foreach (var group in waiting ?? [])
+        {
+            Dispatch(group);
+        }
     }
 
     private void OnWindowElapsed(Group group)
@@ -156,7 +210,7 @@ internal sealed class ModelBatcher<TRow, TResult>
                 _queuedRows -= pending.Rows.Count;
                 if (group.Items.Count == 0)
                 {
-                    Close(group);
+                    Close(group); // empty: never dispatched, not counted as running
                 }
             }
         }
@@ -176,6 +230,18 @@ internal sealed class ModelBatcher<TRow, TResult>
     }
 
     private void Execute(Group group)
+    {
+        try
+        {
+            Run(group);
+        }
+        finally
+        {
+            RunEnded();
+        }
+    }
+
+    private void Run(Group group)
     {
         var taken = new List<Pending>(group.Items.Count);
         var rows = new List<TRow>(group.Rows);

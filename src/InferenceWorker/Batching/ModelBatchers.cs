@@ -11,7 +11,7 @@ namespace Maestro.InferenceWorker.Batching;
 /// batchable request and dropped with it (a weak table, so a retired version takes its batcher along
 /// once the last request holding a lease on it is done).
 /// </summary>
-internal sealed class ModelBatchers
+internal sealed partial class ModelBatchers
 {
     /// <summary>
     /// The key of the <see cref="TimeProvider"/> the batching window runs on: the system clock, so the
@@ -21,15 +21,36 @@ internal sealed class ModelBatchers
 
     private readonly ConditionalWeakTable<LoadedModel, ModelBatcher<double[], SeedOutcome>> _seed = [];
     private readonly ConditionalWeakTable<LoadedModel, ModelBatcher<TensorBatchItem, TensorBatchOutcome>> _tensors = [];
+    private readonly ConditionalWeakTable<LoadedModel, BatchSettings> _settings = [];
     private readonly BatchingOptions _options;
     private readonly TimeProvider _time;
     private readonly WorkerTelemetry _telemetry;
+    private readonly ILogger<ModelBatchers> _logger;
 
-    public ModelBatchers(IOptions<BatchingOptions> options, [FromKeyedServices(ClockKey)] TimeProvider time, WorkerTelemetry telemetry)
+    public ModelBatchers(
+        IOptions<BatchingOptions> options, [FromKeyedServices(ClockKey)] TimeProvider time, WorkerTelemetry telemetry, ILogger<ModelBatchers> logger)
     {
         _options = options.Value;
         _time = time;
         _telemetry = telemetry;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// The settings for <paramref name="model"/>: configuration, then its registry tags
+    /// (<see cref="BatchingTags"/>); a tag that cannot be read is logged (once per loaded version) and ignored.
+    /// </summary>
+    public BatchSettings SettingsFor(LoadedModel model) => _settings.GetValue(model, Resolve);
+
+    private BatchSettings Resolve(LoadedModel model)
+    {
+        var settings = BatchingTags.Apply(_options.For(model.Name), model.Tags, out var problems);
+        foreach (var problem in problems)
+        {
+            LogIgnoredTag(_logger, model.Name, model.Version, problem);
+        }
+
+        return settings;
     }
 
     /// <summary>Whether every input of the model has a dynamic first dimension (-1), so requests can be stacked along it.</summary>
@@ -65,7 +86,7 @@ internal sealed class ModelBatchers
             return batcher;
         }
 
-        var settings = _options.For(model.Name);
+        var settings = SettingsFor(model);
         if (!settings.Enabled || !CanBatch(model))
         {
             settings = settings with { Enabled = false, MaxBatchSize = 1 };
@@ -91,7 +112,7 @@ internal sealed class ModelBatchers
             return batcher;
         }
 
-        var settings = _options.For(model.Name);
+        var settings = SettingsFor(model);
         if (!settings.Enabled || !CanBatch(model))
         {
             return null;
@@ -108,4 +129,7 @@ internal sealed class ModelBatchers
 
     /// <summary>The seed batcher already created for <paramref name="model"/>, if any (for tests and diagnostics).</summary>
     public ModelBatcher<double[], SeedOutcome>? PeekSeed(LoadedModel model) => _seed.TryGetValue(model, out var batcher) ? batcher : null;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a batching tag of {Model} version {Version}: {Problem}.")]
+    private static partial void LogIgnoredTag(ILogger logger, string model, int version, string problem);
 }

@@ -26,6 +26,14 @@ public sealed class WorkerOptions
     [Range(0, 64)]
     public int MaxExtraVersions { get; set; } = 4;
 
+    /// <summary>
+    /// How much memory loaded models may take, in MiB, reckoned by the size of their ONNX files; 0 means
+    /// no limit. Before a load that would exceed it, the least recently used models that no request
+    /// holds are unloaded (they load again on their next request).
+    /// </summary>
+    [Range(0, 1_048_576)]
+    public int MemoryBudgetMB { get; set; }
+
     /// <summary>Threads one inference may use; 1 suits many small concurrent requests.</summary>
     [Range(1, 256)]
     public int IntraOpThreads { get; set; } = 1;

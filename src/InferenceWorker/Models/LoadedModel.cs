@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Maestro.InferenceWorker.Models;
@@ -13,12 +14,18 @@ internal sealed class LoadedModel
 
     // One reference belongs to the repository until Retire(); each lease adds one.
     private int _references = 1;
+    private long _lastUsed = Stopwatch.GetTimestamp();
 
-    public LoadedModel(string name, int version, string sha256, InferenceSession session)
+    /// <param name="estimatedBytes">What the model is reckoned to hold in memory, for the memory budget.</param>
+    /// <param name="tags">The registry's tags for this version: the model's, overridden by the version's.</param>
+    public LoadedModel(
+        string name, int version, string sha256, InferenceSession session, long estimatedBytes = 0, IReadOnlyDictionary<string, string>? tags = null)
     {
         Name = name;
         Version = version;
         Sha256 = sha256;
+        EstimatedBytes = estimatedBytes;
+        Tags = tags ?? new Dictionary<string, string>();
         _session = session;
         InputNames = session.InputNames.ToArray();
         OutputNames = session.OutputNames.ToArray();
@@ -40,7 +47,17 @@ internal sealed class LoadedModel
 
     public InferenceSession Session => _session;
 
+    public long EstimatedBytes { get; }
+
+    public IReadOnlyDictionary<string, string> Tags { get; }
+
     public bool IsDisposed => Volatile.Read(ref _references) == 0;
+
+    /// <summary>Whether a request holds a lease on the model right now.</summary>
+    public bool InFlight => Volatile.Read(ref _references) > 1;
+
+    /// <summary>When a lease was last taken (<see cref="Stopwatch"/> timestamp), for least-recently-used eviction.</summary>
+    public long LastUsed => Volatile.Read(ref _lastUsed);
 
     /// <summary>Takes a lease, or returns <c>false</c> when the model is already disposed.</summary>
     public bool TryAcquire(out Lease lease)
@@ -51,6 +68,7 @@ internal sealed class LoadedModel
             var seen = Interlocked.CompareExchange(ref _references, current + 1, current);
             if (seen == current)
             {
+                Volatile.Write(ref _lastUsed, Stopwatch.GetTimestamp());
                 lease = new Lease(this);
                 return true;
             }

@@ -8,13 +8,16 @@ using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 namespace Maestro.InferenceWorker.Models;
 
 /// <summary>
-/// Answers "which session serves this name" on the hot path without calling the registry: the
-/// answer is cached, and once it is older than <see cref="WorkerOptions.RefreshInterval"/> a
-/// background refresh asks the registry again while requests keep using the current version. A new
-/// serving version is downloaded, loaded, and swapped in atomically; the old one is retired and
-/// disposed when its last request finishes. Versions asked for by number that do not serve their
-/// name are loaded on demand through the same artifact cache and kept in a small
-/// <see cref="VersionedModelCache"/>.
+/// Answers "which session serves this name" on the hot path without calling the registry. The answer
+/// is cached and re-asked when the registry's change feed names the model (<see cref="RegistryChangeFeed"/>
+/// calls <see cref="OnChangedAsync"/>); with a registry that has no change feed
+/// (<see cref="FollowsChangeFeed"/> off), an answer older than <see cref="WorkerOptions.RefreshInterval"/>
+/// is re-asked in the background while requests keep using the current version. A new serving version
+/// is downloaded, loaded, warmed up and swapped in atomically; the old one is retired and disposed when
+/// its last request finishes. Versions asked for by number that do not serve their name are loaded on
+/// demand through the same artifact cache and kept in a small <see cref="VersionedModelCache"/>. Loaded
+/// models share a memory budget (<see cref="WorkerOptions.MemoryBudgetMB"/>): before a load that would
+/// exceed it, the least recently used models that no request holds are unloaded.
 /// </summary>
 internal sealed partial class ModelRepository : IDisposable
 {
@@ -27,6 +30,9 @@ internal sealed partial class ModelRepository : IDisposable
     private readonly ILogger<ModelRepository> _logger;
     private readonly VersionedModelCache _versions;
     private readonly SemaphoreSlim _versionGate = new(1, 1);
+    private readonly Lock _budgetGate = new();
+    private readonly CancellationTokenSource _disposing = new(); // ends background refreshes at shutdown
+    private volatile bool _followsChangeFeed;
 
     public ModelRepository(
         RegistryClient registry,
@@ -45,15 +51,87 @@ internal sealed partial class ModelRepository : IDisposable
     }
 
     /// <summary>
+    /// Whether the registry's change feed drives refreshes; while it does, serving versions are not
+    /// re-asked on a timer. Set by <see cref="RegistryChangeFeed"/>.
+    /// </summary>
+    public bool FollowsChangeFeed
+    {
+        get => _followsChangeFeed;
+        set => _followsChangeFeed = value;
+    }
+
+    /// <summary>Every model version loaded now: the serving ones and those kept for explicit requests.</summary>
+    public IReadOnlyList<LoadedModel> Loaded =>
+        [.. _names.Values.Select(served => served.Current).OfType<LoadedModel>(), .. _versions.Models];
+
+    /// <summary>
+    /// The registry changed something about <paramref name="name"/>: if it is loaded, ask again which
+    /// version serves it and swap when that changed. A model deleted from the registry is unloaded.
+    /// Throws <see cref="RegistryUnavailableException"/> so the caller can try again later.
+    /// </summary>
+    public async Task OnChangedAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!_names.TryGetValue(name, out var served))
+        {
+            return;
+        }
+
+        try
+        {
+            await RefreshAsync(served, force: true, cancellationToken);
+        }
+        catch (ModelNotFoundException ex)
+        {
+            LogUnloadedGone(_logger, name, ex.Message);
+        }
+        catch (ModelLoadException ex)
+        {
+            LogRefreshFailed(_logger, name, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Loads the version that serves <paramref name="name"/> now, asking the registry even when one is
+    /// loaded (Triton's explicit load). Throws as <see cref="AcquireAsync(string, CancellationToken)"/>.
+    /// </summary>
+    public async Task<LoadedModel> LoadAsync(string name, CancellationToken cancellationToken)
+    {
+        var served = _names.GetOrAdd(name, static n => new ServedName(n));
+        await RefreshAsync(served, force: true, cancellationToken);
+        return served.Current ?? throw new ModelNotFoundException($"No model named '{name}' is registered.");
+    }
+
+    /// <summary>
+    /// Unloads every version of <paramref name="name"/> (requests in flight finish first); the next
+    /// request for it loads it again. Returns how many versions were loaded.
+    /// </summary>
+    public int Unload(string name)
+    {
+        var unloaded = 0;
+        if (_names.TryRemove(name, out var served))
+        {
+            unloaded += Swap(served, null) ? 1 : 0;
+        }
+
+        foreach (var model in _versions.Models.Where(m => string.Equals(m.Name, name, StringComparison.Ordinal)))
+        {
+            unloaded += RetireExplicit(model) ? 1 : 0;
+        }
+
+        return unloaded;
+    }
+
+    /// <summary>
     /// A lease on the version that serves <paramref name="name"/>, loading it first if needed.
     /// Throws <see cref="ModelNotFoundException"/>, <see cref="RegistryUnavailableException"/> or
     /// <see cref="ModelLoadException"/>.
     /// </summary>
     public async ValueTask<LoadedModel.Lease> AcquireAsync(string name, CancellationToken cancellationToken)
     {
-        var served = _names.GetOrAdd(name, static n => new ServedName(n));
         while (true)
         {
+            // Looked up each time round: an unload or eviction replaces the entry.
+            var served = _names.GetOrAdd(name, static n => new ServedName(n));
             var current = served.Current;
             if (current is null)
             {
@@ -103,8 +181,9 @@ internal sealed partial class ModelRepository : IDisposable
                     : $"Model '{name}' has no version {version}.");
             }
 
+            var model = await _registry.GetModelAsync(name, cancellationToken);
             var path = await _artifacts.EnsureAsync(record, cancellationToken);
-            return _versions.Add(Load(name, version, record.Sha256, path));
+            return _versions.Add(Load(model, record, path, replacing: null));
         }
         finally
         {
@@ -129,7 +208,7 @@ internal sealed partial class ModelRepository : IDisposable
     public LoadedModel? Peek(string name) => _names.TryGetValue(name, out var served) ? served.Current : null;
 
     private bool IsStale(ServedName served) =>
-        _time.GetTimestamp() - Volatile.Read(ref served.CheckedAt) > _options.RefreshInterval.TotalSeconds * _time.TimestampFrequency;
+        !_followsChangeFeed && _time.GetTimestamp() - Volatile.Read(ref served.CheckedAt) > _options.RefreshInterval.TotalSeconds * _time.TimestampFrequency;
 
     private void RefreshInBackground(ServedName served)
     {
@@ -142,7 +221,7 @@ internal sealed partial class ModelRepository : IDisposable
         {
             try
             {
-                await RefreshAsync(served, force: false, CancellationToken.None);
+                await RefreshAsync(served, force: false, _disposing.Token);
             }
             catch (Exception ex)
             {
@@ -171,8 +250,13 @@ internal sealed partial class ModelRepository : IDisposable
                 throw new ModelNotFoundException($"No model named '{served.Name}' is registered.");
             }
 
-            var version = ServingVersion.Resolve(model)
-                ?? throw new ModelNotFoundException($"Model '{served.Name}' has no versions yet: upload one to the registry.");
+            if (ServingVersion.Resolve(model) is not { } version)
+            {
+                Swap(served, null);
+                _names.TryRemove(new KeyValuePair<string, ServedName>(served.Name, served));
+                throw new ModelNotFoundException($"Model '{served.Name}' has no versions yet: upload one to the registry.");
+            }
+
             if (served.Current?.Version == version)
             {
                 Volatile.Write(ref served.CheckedAt, _time.GetTimestamp());
@@ -189,7 +273,12 @@ internal sealed partial class ModelRepository : IDisposable
             var record = await _registry.GetVersionAsync(served.Name, version, cancellationToken)
                 ?? throw new ModelNotFoundException($"Model '{served.Name}' version {version} is gone from the registry.");
             var path = await _artifacts.EnsureAsync(record, cancellationToken);
-            Swap(served, Load(served.Name, version, record.Sha256, path));
+            Swap(served, Load(model, record, path, replacing: served.Current));
+            if (!_names.TryGetValue(served.Name, out var still) || still != served)
+            {
+                // Unloaded while this load ran: the version just loaded must not outlive its name.
+                Swap(served, null);
+            }
         }
         finally
         {
@@ -197,19 +286,29 @@ internal sealed partial class ModelRepository : IDisposable
         }
     }
 
-    private LoadedModel Load(string name, int version, string sha256, string path)
+    /// <param name="replacing">The version the new one replaces, which leaves with it and is not evicted first.</param>
+    private LoadedModel Load(RegistryModel? model, RegistryModelVersion record, string path, LoadedModel? replacing)
     {
+        var (name, version) = (record.Name, record.Version);
         using var activity = WorkerTelemetry.ActivitySource.StartActivity("load model");
         activity?.SetTag("maestro.model", name);
         activity?.SetTag("maestro.model_version", version);
+        var size = new FileInfo(path).Length;
+        MakeRoom(size, replacing);
         var started = _time.GetTimestamp();
         try
         {
             using var sessionOptions = CreateSessionOptions();
-            var loaded = new LoadedModel(name, version, sha256, new InferenceSession(path, sessionOptions));
+            var session = new InferenceSession(path, sessionOptions);
+            if (ModelWarmup.TryRun(session) is { } warmupFailure)
+            {
+                LogWarmupFailed(_logger, name, version, warmupFailure);
+            }
+
+            var loaded = new LoadedModel(name, version, record.Sha256, session, size, MergeTags(model?.Tags, record.Tags));
             CountLoaded(name, +1);
             _telemetry.ModelLoadDuration.Record(_time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("model", name));
-            LogLoaded(_logger, name, version, sha256);
+            LogLoaded(_logger, name, version, record.Sha256);
             return loaded;
         }
         catch (OnnxRuntimeException ex)
@@ -219,15 +318,92 @@ internal sealed partial class ModelRepository : IDisposable
         }
     }
 
-    private void Swap(ServedName served, LoadedModel? next)
+    /// <summary>A version's tags over its model's.</summary>
+    private static Dictionary<string, string> MergeTags(IReadOnlyDictionary<string, string>? model, IReadOnlyDictionary<string, string>? version)
+    {
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in (model ?? new Dictionary<string, string>()).Concat(version ?? new Dictionary<string, string>()))
+        {
+            tags[key] = value;
+        }
+
+        return tags;
+    }
+
+    /// <summary>
+    /// Unloads the least recently used models that no request holds until <paramref name="incoming"/>
+    /// more bytes fit in the budget. When what is left is all in use, the load goes ahead over budget.
+    /// </summary>
+    private void MakeRoom(long incoming, LoadedModel? replacing)
+    {
+        var budget = _options.MemoryBudgetMB * 1024L * 1024L;
+        if (budget <= 0)
+        {
+            return;
+        }
+
+        lock (_budgetGate)
+        {
+            var loaded = Loaded.Where(m => m != replacing).ToArray();
+            var used = loaded.Sum(m => m.EstimatedBytes);
+            foreach (var victim in loaded.Where(m => !m.InFlight).OrderBy(m => m.LastUsed))
+            {
+                if (used + incoming <= budget)
+                {
+                    return;
+                }
+
+                if (Evict(victim))
+                {
+                    used -= victim.EstimatedBytes;
+                    LogEvicted(_logger, victim.Name, victim.Version, _options.MemoryBudgetMB);
+                }
+            }
+
+            if (used + incoming > budget)
+            {
+                LogOverBudget(_logger, used + incoming, _options.MemoryBudgetMB);
+            }
+        }
+    }
+
+    /// <summary>Unloads <paramref name="model"/> from wherever it is held; its name loads again on its next request.</summary>
+    private bool Evict(LoadedModel model)
+    {
+        if (_names.TryGetValue(model.Name, out var served) && served.Current == model)
+        {
+            _names.TryRemove(new KeyValuePair<string, ServedName>(model.Name, served));
+            return Swap(served, null);
+        }
+
+        return RetireExplicit(model);
+    }
+
+    private bool RetireExplicit(LoadedModel model)
+    {
+        if (_versions.TryTake(model.Name, model.Version) is not { } taken)
+        {
+            return false;
+        }
+
+        taken.Retire();
+        CountLoaded(taken.Name, -1);
+        return true;
+    }
+
+    /// <summary>Makes <paramref name="next"/> serve the name; returns whether a version was retired.</summary>
+    private bool Swap(ServedName served, LoadedModel? next)
     {
         Volatile.Write(ref served.CheckedAt, _time.GetTimestamp());
         var previous = Interlocked.Exchange(ref served.Current, next);
-        if (previous is not null)
+        if (previous is null)
         {
-            previous.Retire();
-            CountLoaded(served.Name, -1);
+            return false;
         }
+
+        previous.Retire();
+        CountLoaded(served.Name, -1);
+        return true;
     }
 
     private void CountLoaded(string name, int change) =>
@@ -243,6 +419,7 @@ internal sealed partial class ModelRepository : IDisposable
 
     public void Dispose()
     {
+        _disposing.Cancel();
         foreach (var served in _names.Values)
         {
             Swap(served, null);
@@ -256,6 +433,18 @@ internal sealed partial class ModelRepository : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh {Model}; still serving the version loaded before: {Reason}")]
     private static partial void LogRefreshFailed(ILogger logger, string model, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unloaded {Model}: {Reason}")]
+    private static partial void LogUnloadedGone(ILogger logger, string model, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Warm-up of {Model} version {Version} failed; it serves anyway: {Reason}")]
+    private static partial void LogWarmupFailed(ILogger logger, string model, int version, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unloaded {Model} version {Version}, the least recently used, to stay within Worker:MemoryBudgetMB = {BudgetMB}.")]
+    private static partial void LogEvicted(ILogger logger, string model, int version, int budgetMB);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Loaded models need about {Bytes} bytes, over Worker:MemoryBudgetMB = {BudgetMB}: every other model is in use.")]
+    private static partial void LogOverBudget(ILogger logger, long bytes, int budgetMB);
 
     /// <summary>What the worker knows about one model name.</summary>
     private sealed class ServedName(string name)

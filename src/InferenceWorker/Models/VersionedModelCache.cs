@@ -26,6 +26,18 @@ internal sealed class VersionedModelCache(int capacity, Action<LoadedModel>? onR
         }
     }
 
+    /// <summary>The models held, most recently used first.</summary>
+    public IReadOnlyList<LoadedModel> Models
+    {
+        get
+        {
+            lock (_models)
+            {
+                return [.. _models];
+            }
+        }
+    }
+
     /// <summary>A lease on the cached version, which becomes the most recently used; <c>false</c> when not cached.</summary>
     public bool TryAcquire(string name, int version, out LoadedModel.Lease lease)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -10,7 +11,8 @@ namespace Maestro.InferenceWorker.Registry;
 /// </summary>
 internal sealed class RegistryClient(HttpClient http)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    /// <summary>The registry's JSON: snake_case names.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
@@ -21,6 +23,22 @@ internal sealed class RegistryClient(HttpClient http)
 
     public Task<RegistryModelVersion?> GetVersionAsync(string name, int version, CancellationToken cancellationToken) =>
         GetAsync<RegistryModelVersion>($"api/v1/models/{Uri.EscapeDataString(name)}/versions/{version}", cancellationToken);
+
+    /// <summary>
+    /// The registry's changes after <paramref name="since"/> (at most <paramref name="maxResults"/>), or
+    /// <c>null</c> when the registry has no change feed (an older registry answers 404).
+    /// </summary>
+    public Task<RegistryChangePage?> GetChangesAsync(long since, int maxResults, CancellationToken cancellationToken) =>
+        GetAsync<RegistryChangePage>(
+            string.Create(CultureInfo.InvariantCulture, $"api/v1/changes?since={since}&max_results={maxResults}"), cancellationToken);
+
+    /// <summary>One page of registered models, after <paramref name="pageToken"/> when given.</summary>
+    public async Task<RegistryModelPage> ListModelsAsync(string? pageToken, CancellationToken cancellationToken)
+    {
+        var path = pageToken is null ? "api/v1/models?max_results=1000" : $"api/v1/models?max_results=1000&page_token={Uri.EscapeDataString(pageToken)}";
+        return await GetAsync<RegistryModelPage>(path, cancellationToken)
+            ?? throw new RegistryUnavailableException("The model registry answered 404 to the list of models.");
+    }
 
     /// <summary>Streams a version's ONNX file into <paramref name="target"/>.</summary>
     public async Task DownloadArtifactAsync(string name, int version, Stream target, CancellationToken cancellationToken)
@@ -78,14 +96,19 @@ internal sealed class RegistryClient(HttpClient http)
 internal sealed record RegistryModel(
     string Name,
     IReadOnlyList<RegistryModelVersion> LatestVersions,
-    IReadOnlyDictionary<string, int>? Aliases);
+    IReadOnlyDictionary<string, int>? Aliases,
+    IReadOnlyDictionary<string, string>? Tags = null);
 
 internal sealed record RegistryModelVersion(
     string Name,
     int Version,
     string CurrentStage,
     string Sha256,
-    [property: JsonPropertyName("size_bytes")] long SizeBytes);
+    [property: JsonPropertyName("size_bytes")] long SizeBytes,
+    IReadOnlyDictionary<string, string>? Tags = null);
+
+/// <summary>One page of <c>GET /api/v1/models</c>.</summary>
+internal sealed record RegistryModelPage(IReadOnlyList<RegistryModel> Models, string? NextPageToken);
 
 /// <summary>The registry could not be reached or failed; the caller answers 503.</summary>
 internal sealed class RegistryUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -196,7 +196,11 @@ internal static class SeedPredictor
                 {
                     if (MapSequences.TryToMatrix(output, out var matrix, out var reason))
                     {
-                        scores = Array.ConvertAll(matrix.Values, v => (double)v);
+                        scores = new double[matrix.Values.Length];
+                        for (var i = 0; i < scores.Length; i++)
+                        {
+                            scores[i] = matrix.Values[i];
+                        }
                     }
                     else
                     {
@@ -260,12 +264,24 @@ internal static class SeedPredictor
 
     private static double[] ReadDoubles(OrtValue value) => value.GetTensorTypeAndShape().ElementDataType switch
     {
-        TensorElementType.Float => value.GetTensorDataAsSpan<float>().ToArray().Select(v => (double)v).ToArray(),
+        TensorElementType.Float => Widen<float>(value),
         TensorElementType.Double => value.GetTensorDataAsSpan<double>().ToArray(),
-        TensorElementType.Int64 => value.GetTensorDataAsSpan<long>().ToArray().Select(v => (double)v).ToArray(),
-        TensorElementType.Int32 => value.GetTensorDataAsSpan<int>().ToArray().Select(v => (double)v).ToArray(),
+        TensorElementType.Int64 => Widen<long>(value),
+        TensorElementType.Int32 => Widen<int>(value),
         var other => throw new InvalidOperationException($"Unexpected element type {other}."),
     };
+
+    private static double[] Widen<T>(OrtValue value) where T : unmanaged, System.Numerics.INumberBase<T>
+    {
+        var source = value.GetTensorDataAsSpan<T>();
+        var result = new double[source.Length];
+        for (var i = 0; i < source.Length; i++)
+        {
+            result[i] = double.CreateTruncating(source[i]);
+        }
+
+        return result;
+    }
 }
 
 /// <summary>The request does not fit the model; answered with a 400 that says why.</summary>

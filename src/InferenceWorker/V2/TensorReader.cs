@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -8,41 +10,43 @@ namespace Maestro.InferenceWorker.V2;
 /// Turns a V2 JSON input tensor (<c>data</c> flat or nested, row-major) into an ONNX Runtime value of
 /// the model's element type, checking every element: numbers for the numeric types (FP16 and BF16
 /// rounded to the nearest representable value, refused when out of range), <c>true</c>/<c>false</c>
-/// for BOOL, strings for BYTES.
+/// for BOOL, strings for BYTES. Numbers are read with a <see cref="Utf8JsonReader"/> over the request's
+/// own bytes straight into the native tensor ONNX Runtime allocates: no managed copy, no boxing.
 /// </summary>
 internal static class TensorReader
 {
-    private delegate bool Parse<T>(JsonElement element, out T value);
+    /// <summary>Reads the number (or boolean) the reader is on; <c>false</c> when it is not a valid element.</summary>
+    private delegate bool ReadElement<T>(ref Utf8JsonReader reader, out T value);
 
     public static OrtValue Read(string inputName, TensorElementType type, long[] shape, JsonElement data)
     {
         var count = ElementCount(inputName, shape);
         return type switch
         {
-            TensorElementType.Float => Create(inputName, "FP32", shape, data, count, static (JsonElement e, out float v) => e.TryGetSingle(out v) && float.IsFinite(v)),
-            TensorElementType.Double => Create(inputName, "FP64", shape, data, count, static (JsonElement e, out double v) => e.TryGetDouble(out v) && double.IsFinite(v)),
-            TensorElementType.Int8 => Create(inputName, "INT8", shape, data, count, static (JsonElement e, out sbyte v) => e.TryGetSByte(out v)),
-            TensorElementType.Int16 => Create(inputName, "INT16", shape, data, count, static (JsonElement e, out short v) => e.TryGetInt16(out v)),
-            TensorElementType.Int32 => Create(inputName, "INT32", shape, data, count, static (JsonElement e, out int v) => e.TryGetInt32(out v)),
-            TensorElementType.Int64 => Create(inputName, "INT64", shape, data, count, static (JsonElement e, out long v) => e.TryGetInt64(out v)),
-            TensorElementType.UInt8 => Create(inputName, "UINT8", shape, data, count, static (JsonElement e, out byte v) => e.TryGetByte(out v)),
-            TensorElementType.UInt16 => Create(inputName, "UINT16", shape, data, count, static (JsonElement e, out ushort v) => e.TryGetUInt16(out v)),
-            TensorElementType.UInt32 => Create(inputName, "UINT32", shape, data, count, static (JsonElement e, out uint v) => e.TryGetUInt32(out v)),
-            TensorElementType.UInt64 => Create(inputName, "UINT64", shape, data, count, static (JsonElement e, out ulong v) => e.TryGetUInt64(out v)),
-            TensorElementType.Bool => Create(inputName, "BOOL", shape, data, count, static (JsonElement e, out bool v) =>
+            TensorElementType.Float => Create(inputName, "FP32", type, shape, data, count, static (ref Utf8JsonReader r, out float v) => r.TryGetSingle(out v) && float.IsFinite(v)),
+            TensorElementType.Double => Create(inputName, "FP64", type, shape, data, count, static (ref Utf8JsonReader r, out double v) => r.TryGetDouble(out v) && double.IsFinite(v)),
+            TensorElementType.Int8 => Create(inputName, "INT8", type, shape, data, count, static (ref Utf8JsonReader r, out sbyte v) => r.TryGetSByte(out v)),
+            TensorElementType.Int16 => Create(inputName, "INT16", type, shape, data, count, static (ref Utf8JsonReader r, out short v) => r.TryGetInt16(out v)),
+            TensorElementType.Int32 => Create(inputName, "INT32", type, shape, data, count, static (ref Utf8JsonReader r, out int v) => r.TryGetInt32(out v)),
+            TensorElementType.Int64 => Create(inputName, "INT64", type, shape, data, count, static (ref Utf8JsonReader r, out long v) => r.TryGetInt64(out v)),
+            TensorElementType.UInt8 => Create(inputName, "UINT8", type, shape, data, count, static (ref Utf8JsonReader r, out byte v) => r.TryGetByte(out v)),
+            TensorElementType.UInt16 => Create(inputName, "UINT16", type, shape, data, count, static (ref Utf8JsonReader r, out ushort v) => r.TryGetUInt16(out v)),
+            TensorElementType.UInt32 => Create(inputName, "UINT32", type, shape, data, count, static (ref Utf8JsonReader r, out uint v) => r.TryGetUInt32(out v)),
+            TensorElementType.UInt64 => Create(inputName, "UINT64", type, shape, data, count, static (ref Utf8JsonReader r, out ulong v) => r.TryGetUInt64(out v)),
+            TensorElementType.Bool => Create(inputName, "BOOL", type, shape, data, count, static (ref Utf8JsonReader r, out bool v) =>
             {
-                v = e.ValueKind == JsonValueKind.True;
-                return e.ValueKind is JsonValueKind.True or JsonValueKind.False;
+                v = r.TokenType == JsonTokenType.True;
+                return true;
             }),
-            TensorElementType.Float16 => Create(inputName, "FP16", shape, data, count, static (JsonElement e, out Float16 v) =>
+            TensorElementType.Float16 => Create(inputName, "FP16", type, shape, data, count, static (ref Utf8JsonReader r, out Float16 v) =>
             {
-                var half = e.TryGetDouble(out var d) ? (Half)d : Half.NaN;
+                var half = r.TryGetDouble(out var d) ? (Half)d : Half.NaN;
                 v = new Float16(BitConverter.HalfToUInt16Bits(half));
                 return Half.IsFinite(half);
             }),
-            TensorElementType.BFloat16 => Create(inputName, "BF16", shape, data, count, static (JsonElement e, out BFloat16 v) =>
+            TensorElementType.BFloat16 => Create(inputName, "BF16", type, shape, data, count, static (ref Utf8JsonReader r, out BFloat16 v) =>
             {
-                v = e.TryGetSingle(out var f) && float.IsFinite(f) ? (BFloat16)f : BFloat16.NaN;
+                v = r.TryGetSingle(out var f) && float.IsFinite(f) ? (BFloat16)f : BFloat16.NaN;
                 return BFloat16.IsFinite(v);
             }),
             TensorElementType.String => CreateStrings(inputName, shape, data, count),
@@ -71,39 +75,47 @@ internal static class TensorReader
         return (int)count;
     }
 
-    private static OrtValue Create<T>(string inputName, string datatype, long[] shape, JsonElement data, int count, Parse<T> parse)
+    private static OrtValue Create<T>(string inputName, string datatype, TensorElementType type, long[] shape, JsonElement data, int count, ReadElement<T> read)
         where T : unmanaged
     {
-        CheckCount(inputName, shape, data, count);
-        var values = new T[count];
-        var written = 0;
-        Fill(data);
-        return OrtValue.CreateTensorValueFromMemory(values, shape);
-
-        void Fill(JsonElement element)
+        var json = JsonMarshal.GetRawUtf8Value(data);
+        CheckCount(inputName, shape, json, count);
+        var value = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, shape);
+        try
         {
-            if (element.ValueKind == JsonValueKind.Array)
+            var elements = value.GetTensorMutableDataAsSpan<T>();
+            var reader = new Utf8JsonReader(json);
+            var written = 0;
+            while (reader.Read())
             {
-                foreach (var item in element.EnumerateArray())
+                if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.EndArray)
                 {
-                    Fill(item);
+                    continue;
                 }
 
-                return;
+                var start = (int)reader.TokenStartIndex;
+                if (!IsScalarOf<T>(reader.TokenType) || !read(ref reader, out var element))
+                {
+                    reader.Skip(); // past an object, so its whole text is quoted
+                    throw V2Exception.BadRequest(
+                        $"Input '{inputName}' element {written} ({Encoding.UTF8.GetString(json[start..(int)reader.BytesConsumed])}) is not a valid {datatype} value.");
+                }
+
+                elements[written++] = element;
             }
 
-            if (!IsScalarOf<T>(element) || !parse(element, out var value))
-            {
-                throw V2Exception.BadRequest($"Input '{inputName}' element {written} ({element.GetRawText()}) is not a valid {datatype} value.");
-            }
-
-            values[written++] = value;
+            return value;
+        }
+        catch
+        {
+            value.Dispose();
+            throw;
         }
     }
 
     private static OrtValue CreateStrings(string inputName, long[] shape, JsonElement data, int count)
     {
-        CheckCount(inputName, shape, data, count);
+        CheckCount(inputName, shape, JsonMarshal.GetRawUtf8Value(data), count);
         var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
         try
         {
@@ -140,9 +152,9 @@ internal static class TensorReader
     }
 
     /// <summary>Counted before allocating, so a huge shape with little data cannot claim gigabytes.</summary>
-    private static void CheckCount(string inputName, long[] shape, JsonElement data, int count)
+    private static void CheckCount(string inputName, long[] shape, ReadOnlySpan<byte> json, int count)
     {
-        var given = CountElements(data);
+        var given = CountElements(json);
         if (given != count)
         {
             throw V2Exception.BadRequest(
@@ -150,17 +162,20 @@ internal static class TensorReader
         }
     }
 
-    private static int CountElements(JsonElement data)
+    /// <summary>Every value that is not an array counts as one element (an object too: it is refused later, by position).</summary>
+    private static int CountElements(ReadOnlySpan<byte> json)
     {
-        if (data.ValueKind != JsonValueKind.Array)
-        {
-            return 1;
-        }
-
+        var reader = new Utf8JsonReader(json);
         var count = 0;
-        foreach (var item in data.EnumerateArray())
+        while (reader.Read())
         {
-            count += CountElements(item);
+            if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.EndArray)
+            {
+                continue;
+            }
+
+            reader.Skip();
+            count++;
         }
 
         return count;
@@ -170,7 +185,7 @@ internal static class TensorReader
     /// Only JSON numbers can be numeric elements and only <c>true</c>/<c>false</c> BOOL ones; anything
     /// else (strings, null, objects) is refused before parsing, which would throw on the wrong kind.
     /// </summary>
-    private static bool IsScalarOf<T>(JsonElement element) => typeof(T) == typeof(bool)
-        ? element.ValueKind is JsonValueKind.True or JsonValueKind.False
-        : element.ValueKind == JsonValueKind.Number;
+    private static bool IsScalarOf<T>(JsonTokenType token) => typeof(T) == typeof(bool)
+        ? token is JsonTokenType.True or JsonTokenType.False
+        : token == JsonTokenType.Number;
 }

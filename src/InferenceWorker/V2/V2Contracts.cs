@@ -28,3 +28,13 @@ public sealed record V2InferenceResponse(string ModelName, string ModelVersion, 
 
 public sealed record V2OutputTensor(
     string Name, string Datatype, IReadOnlyList<long> Shape, JsonElement? Data, IReadOnlyDictionary<string, JsonElement>? Parameters);
+
+/// <summary>One entry of <c>POST /v2/repository/index</c>, as Triton lists its model repository.</summary>
+/// <param name="Version">The loaded version; absent for a model that is not loaded.</param>
+/// <param name="State"><c>READY</c> when loaded, <c>UNAVAILABLE</c> when not.</param>
+/// <param name="Reason">Why a model is not ready (<c>unloaded</c>).</param>
+public sealed record V2RepositoryIndexEntry(
+    string Name,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Version,
+    string State,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Reason);

@@ -252,17 +252,81 @@ public sealed class BatchingApiTests : IDisposable
         Assert.Contains("MaxBatchSize", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Predict_LoneRequestWithRunWhenIdle_AnsweredWithoutWaitingForTheWindow()
+    {
+        await using var host = CreateHost(new() { ["Worker:Batching:RunWhenIdle"] = "true" });
+        const string model = "batching-idle";
+        await RegisterAsync(host, model, "mlp.onnx");
+
+        // The batching clock never moves, so a request held for the window would never be answered.
+        var response = await host.Client.PostAsJsonAsync($"/api/v1/models/{model}/predict", new { features = Row(0) });
+
+        await HttpAssert.OkJsonAsync(response);
+        Assert.Equal(new[] { 1 }, BatchSizes(model));
+        Assert.Equal(1, Batcher(host, model).IdleRuns);
+    }
+
+    [Fact]
+    public async Task Predict_RegistryTags_OverrideTheConfiguredBatching()
+    {
+        const string model = "batching-tagged";
+        await using var host = CreateHost(new() { [$"Worker:Batching:Models:{model}:MaxBatchSize"] = "8" });
+        var version = await host.UploadAsync(model, "mlp.onnx");
+        await host.SetTagAsync(model, BatchingTags.MaxBatchSize, "4");
+        await host.SetTagAsync(model, BatchingTags.MaxQueueDelayMs, "250", version);
+        await RegisterAsync(host, model, "mlp.onnx", upload: false);
+
+        var settings = Batcher(host, model).Settings;
+
+        Assert.Equal(4, settings.MaxBatchSize);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), settings.MaxQueueDelay);
+    }
+
+    [Fact]
+    public async Task V2Infer_VersionTagDisablesBatching_RunsAlone()
+    {
+        const string model = "batching-tag-off";
+        await using var host = CreateHost();
+        var version = await host.UploadAsync(model, "mlp.onnx");
+        await host.SetTagAsync(model, BatchingTags.Enabled, "false", version);
+        await RegisterAsync(host, model, "mlp.onnx", upload: false);
+
+        Assert.Null(host.WorkerServices.GetRequiredService<ModelBatchers>().ForTensors(Loaded(host, model)));
+    }
+
+    [Fact]
+    public async Task Predict_UnreadableTag_IgnoredAndConfigurationApplies()
+    {
+        const string model = "batching-bad-tag";
+        await using var host = CreateHost();
+        await host.UploadAsync(model, "mlp.onnx");
+        await host.SetTagAsync(model, BatchingTags.MaxBatchSize, "lots");
+        await RegisterAsync(host, model, "mlp.onnx", upload: false);
+
+        Assert.Equal(32, Batcher(host, model).Settings.MaxBatchSize);
+    }
+
+    /// <summary>
+    /// A host whose batching window runs on the test's clock. These tests pin the window itself, so a
+    /// lone request waits for it too (<c>RunWhenIdle</c> off) unless a test turns that on.
+    /// </summary>
     private WorkerHost CreateHost(Dictionary<string, string>? settings = null)
     {
         settings ??= [];
+        settings.TryAdd("Worker:Batching:RunWhenIdle", "false");
         settings.TryAdd("Worker:Batching:MaxQueueDelay", Window.ToString());
         return new WorkerHost(settings, services => services.AddKeyedSingleton<TimeProvider>(ModelBatchers.ClockKey, _batchingClock));
     }
 
     /// <summary>Registers the model and loads it (the health route loads without predicting).</summary>
-    private static async Task RegisterAsync(WorkerHost host, string model, string file)
+    private static async Task RegisterAsync(WorkerHost host, string model, string file, bool upload = true)
     {
-        await host.UploadAsync(model, file);
+        if (upload)
+        {
+            await host.UploadAsync(model, file);
+        }
+
         var health = await HttpAssert.OkJsonAsync(await host.Client.GetAsync($"/api/v1/models/{model}/health"));
         Assert.True(health.GetProperty("model_loaded").GetBoolean());
     }

@@ -8,7 +8,8 @@ namespace Maestro.InferenceWorker.Tests.Batching;
 
 /// <summary>
 /// The batcher on the real ONNX Runtime with mlp.onnx ([batch, 16] → [batch, 2]). Its window runs on a
-/// <see cref="FakeTimeProvider"/>: a group runs when it is full or when the test advances the clock.
+/// <see cref="FakeTimeProvider"/>: a group runs when it is full or when the test advances the clock
+/// (and, with <see cref="BatchSettings.RunWhenIdle"/>, when the model is idle or its last run ends).
 /// </summary>
 public sealed class ModelBatcherTests : IDisposable
 {
@@ -153,6 +154,53 @@ public sealed class ModelBatcherTests : IDisposable
         Assert.Equal("boom", (await Assert.ThrowsAsync<InvalidOperationException>(() => b)).Message);
     }
 
+    [Fact]
+    public async Task SubmitAsync_RunWhenIdleAndNothingElseQueued_RunsAtOnceWithoutTheWindow()
+    {
+        var batcher = Create(maxBatchSize: 32, runWhenIdle: true);
+
+        // The window's clock never moves: the answer can only come from running at once.
+        var answer = await batcher.SubmitAsync("Float:16", [Row(0)], CancellationToken.None);
+
+        Assert.Equal(SeedPredictor.Predict(_model, [Row(0)])[0].Probability, Assert.Single(answer).Probability, 1e-6);
+        Assert.Equal(new[] { 1 }, _batchSizes);
+        Assert.Equal(1, batcher.IdleRuns);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_RunWhenIdleAndRequestsArriveDuringARun_MergedWhenThatRunEnds()
+    {
+        using var firstRunMayEnd = new ManualResetEventSlim();
+        var runs = 0;
+        var batcher = new ModelBatcher<double[], (double Prediction, double Probability)>(
+            new BatchSettings(true, 32, Window, 1024, RunWhenIdle: true), _time, rows =>
+            {
+                if (Interlocked.Increment(ref runs) == 1)
+                {
+                    firstRunMayEnd.Wait();
+                }
+
+                return SeedPredictor.Run(_model, rows);
+            },
+            _batchSizes.Enqueue);
+
+        var first = batcher.SubmitAsync("Float:16", [Row(0)], CancellationToken.None);
+        await WaitUntil(() => Volatile.Read(ref runs) == 1);
+        var others = Enumerable.Range(1, 10).Select(i => batcher.SubmitAsync("Float:16", [Row(i)], CancellationToken.None)).ToArray();
+        Assert.Equal(10, batcher.QueuedRows);
+        firstRunMayEnd.Set();
+        var answers = await Task.WhenAll(others);
+
+        Assert.Single(await first);
+        for (var i = 0; i < answers.Length; i++)
+        {
+            Assert.Equal(SeedPredictor.Predict(_model, [Row(i + 1)])[0].Probability, Assert.Single(answers[i]).Probability, 1e-6);
+        }
+
+        Assert.Equal(new[] { 1, 10 }, _batchSizes);
+        Assert.Equal(1, batcher.IdleRuns);
+    }
+
     [Theory]
     [InlineData(new[] { -1, 16 }, true)]
     [InlineData(new[] { -1 }, true)]
@@ -183,8 +231,8 @@ public sealed class ModelBatcherTests : IDisposable
         }
     }
 
-    private ModelBatcher<double[], (double Prediction, double Probability)> Create(int maxBatchSize, int maxQueueLength = 1024) =>
-        new(new BatchSettings(true, maxBatchSize, Window, maxQueueLength), _time, rows => SeedPredictor.Run(_model, rows), _batchSizes.Enqueue);
+    private ModelBatcher<double[], (double Prediction, double Probability)> Create(int maxBatchSize, int maxQueueLength = 1024, bool runWhenIdle = false) =>
+        new(new BatchSettings(true, maxBatchSize, Window, maxQueueLength, runWhenIdle), _time, rows => SeedPredictor.Run(_model, rows), _batchSizes.Enqueue);
 
     /// <summary>Sixteen features that differ from row to row.</summary>
     private static double[] Row(int i) => Enumerable.Range(0, 16).Select(j => Math.Sin(i * 16 + j) * 2).ToArray();
