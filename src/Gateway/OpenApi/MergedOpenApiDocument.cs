@@ -57,6 +57,11 @@ internal sealed partial class MergedOpenApiDocument(
                 {
                     await RefreshAsync(CancellationToken.None);
                 }
+                catch (Exception ex)
+                {
+                    // Callers keep the merge they have; the next stale read tries again.
+                    LogRefreshFailed(logger, ex);
+                }
                 finally
                 {
                     Volatile.Write(ref _refreshing, 0);
@@ -84,9 +89,10 @@ internal sealed partial class MergedOpenApiDocument(
             {
                 new("Gateway", null, await gatewayDocument.GetOpenApiDocumentAsync(cancellationToken)),
             };
-            foreach (var (clusterId, address) in Services)
+            var answers = await Task.WhenAll(Services.Select(service => FetchAsync(service.ClusterId, service.Address, cancellationToken)));
+            foreach (var ((clusterId, _), answer) in Services.Zip(answers))
             {
-                var fetched = await FetchAsync(clusterId, address, cancellationToken);
+                var fetched = answer;
                 if (fetched.Error is null)
                 {
                     _lastGood[clusterId] = fetched;
@@ -192,6 +198,9 @@ internal sealed partial class MergedOpenApiDocument(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Service}'s OpenAPI document could not be fetched: {Error}")]
     private static partial void LogFetchFailed(ILogger logger, string service, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Merging the OpenAPI documents failed; the previous merge stays served.")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 
     private sealed record FetchedDocument(string Json, DateTimeOffset FetchedAt, string? Error);
 

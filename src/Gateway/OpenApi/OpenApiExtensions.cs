@@ -36,6 +36,8 @@ internal static class OpenApiExtensions
                 options.RoutePrefix = "docs";
                 options.DocumentTitle = "Maestro API";
                 options.SwaggerEndpoint(DocumentPath, "Maestro");
+                // Swagger UI would otherwise send the document to an online validator.
+                options.ConfigObject.ValidatorUrl = "none";
             })))
             .AllowAnonymous();
         app.Map("/redoc/{**asset}", Viewer(app, viewer => viewer.UseReDoc(options =>
