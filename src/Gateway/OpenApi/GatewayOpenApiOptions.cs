@@ -15,7 +15,7 @@ public sealed class GatewayOpenApiOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long one service may take to return its document (default 5 s).</summary>
+    /// <summary>How long one service may take to return its document (default 10 s: a cold service on a busy machine is slow to build it).</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
-    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Maestro.Gateway.OpenApi;
 
 /// <summary>
@@ -22,7 +24,7 @@ internal static class OpenApiExtensions
 
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton<MergedOpenApiDocument>();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
     }
 
     public static IEndpointRouteBuilder MapGatewayOpenApi(this IEndpointRouteBuilder app)
