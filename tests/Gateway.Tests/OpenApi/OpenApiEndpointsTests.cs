@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Maestro.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Maestro.Gateway.Tests.OpenApi;
 
@@ -91,6 +93,27 @@ public sealed class OpenApiEndpointsTests(OpenApiGatewayHost gateway) : IClassFi
         Assert.Contains("/api/v1/models/{name}/predict", paths);
         Assert.Contains("/", paths);
         OpenApiDocumentAssert.ValidOpenApi3(json);
+    }
+
+    [Fact]
+    public async Task Document_DiscoveryReportsANewInstance_RefreshedBeforeItsTimeIsUp()
+    {
+        await using var host = new OpenApiGatewayHost { RefreshInterval = TimeSpan.FromHours(1) };
+        await host.InitializeAsync();
+        Assert.DoesNotContain("/api/v1/models/{name}/lineage", JsonNode.Parse(await DocumentAsync(host.Client))!["paths"]!.AsObject().Select(p => p.Key));
+
+        // A newer registry replica comes up with one more operation, and discovery learns of it.
+        var newer = JsonNode.Parse(CapturedDocuments.Registry)!;
+        newer["paths"]!["/api/v1/models/{name}/lineage"] = newer["paths"]!["/api/v1/models/{name}"]!.DeepClone();
+        newer["paths"]!["/api/v1/models/{name}/lineage"]!["get"]!["operationId"] = "GetModelLineage";
+        newer["paths"]!["/api/v1/models/{name}/lineage"]!.AsObject().Remove("delete");
+        await using var replica = await DocumentBackend.StartAsync(newer.ToJsonString());
+        await host.Registry.StopAsync();
+        var configuration = (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>();
+        configuration["services:registry:http:0"] = replica.Address;
+        configuration.Reload();
+
+        await PollAsync(host.Client, json => JsonNode.Parse(json)!["paths"]!.AsObject().ContainsKey("/api/v1/models/{name}/lineage"), "the new replica's operation");
     }
 
     private static async Task<string> DocumentAsync(HttpClient client)

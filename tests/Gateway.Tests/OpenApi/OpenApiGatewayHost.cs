@@ -2,10 +2,13 @@ namespace Maestro.Gateway.Tests.OpenApi;
 
 /// <summary>
 /// The real gateway in front of a registry and two workers that publish their real (captured)
-/// OpenAPI documents; the merged document is refreshed every 200 ms so tests see changes quickly.
+/// OpenAPI documents; the merged document is refreshed every <see cref="RefreshInterval"/>.
 /// </summary>
 public class OpenApiGatewayHost : GatewayHost
 {
+    /// <summary>How long the gateway serves one merge (short by default, so tests see changes quickly).</summary>
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
     internal DocumentBackend Registry { get; private set; } = null!;
 
     internal DocumentBackend FirstWorker { get; private set; } = null!;
@@ -17,7 +20,7 @@ public class OpenApiGatewayHost : GatewayHost
         Registry = await DocumentBackend.StartAsync(CapturedDocuments.Registry);
         FirstWorker = await DocumentBackend.StartAsync(CapturedDocuments.Worker);
         SecondWorker = await DocumentBackend.StartAsync(CapturedDocuments.Worker);
-        Settings["Gateway:OpenApi:RefreshInterval"] = "00:00:00.2";
+        Settings["Gateway:OpenApi:RefreshInterval"] = RefreshInterval.ToString();
         Settings["Gateway:OpenApi:RetryInterval"] = "00:00:00.2";
         Start(RegistryAddress(), FirstWorker.Address, SecondWorker.Address);
     }
