@@ -10,8 +10,8 @@ namespace Maestro.Benchmarks;
 /// <summary>
 /// Entry point: <c>dotnet run -c Release --project bench/Maestro.Benchmarks -- --filter '*'</c>;
 /// add <c>--quick</c> (ours, not BenchmarkDotNet's) for 100 ms iterations, as <c>bench/run.sh --quick</c> does.
-/// Not measured yet, because the code does not exist: the gateway's quota decision and its OpenAPI
-/// merge (issue 5) — add a benchmark class here when they land.
+/// Not measured yet, because the code does not exist: the gateway's quota decision (issue 5) — add a
+/// benchmark class here when it lands.
 /// </summary>
 public static class BenchmarkProgram
 {

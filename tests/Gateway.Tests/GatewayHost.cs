@@ -25,6 +25,9 @@ public class GatewayHost : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The gateway's services (its endpoints, options, caches).</summary>
+    internal IServiceProvider Services => _factory!.Services;
+
     public virtual async Task InitializeAsync()
     {
         RegistryBackend = await EchoBackend.StartAsync("registry");
@@ -78,7 +81,7 @@ public class GatewayHost : IAsyncLifetime
         Client = _factory.CreateClient();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Client.Dispose();
         if (_factory is not null)

@@ -1,3 +1,5 @@
+using Maestro.Gateway.OpenApi;
+
 namespace Maestro.Gateway.Apis;
 
 /// <summary>The gateway's own endpoints (everything else is proxied).</summary>
@@ -13,7 +15,7 @@ public static class GatewayApi
                 "X-API-Key")))
             .AllowAnonymous()
             .WithName("GatewayInfo").WithSummary("What this gateway is and where its documentation lives").WithTags("Gateway");
-        app.MapOpenApi().AllowAnonymous();
+        app.MapGatewayOpenApi();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using Maestro.Gateway.Auth;
 using Maestro.Gateway.Discovery;
 using Maestro.Gateway.Health;
+using Maestro.Gateway.OpenApi;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Maestro.Gateway.Resilience;
 using Maestro.Gateway.Routing;
@@ -65,7 +66,7 @@ internal static class Extensions
             .Add(ClusterCheck(GatewayRoutes.RegistryCluster))
             .Add(ClusterCheck(GatewayRoutes.WorkerCluster));
 
-        builder.Services.AddOpenApi();
+        builder.AddGatewayOpenApi();
     }
 
     private static HealthCheckRegistration ClusterCheck(string cluster) => new(
