@@ -1,3 +1,5 @@
+using Maestro.Gateway.Auth;
+
 namespace Maestro.Gateway.Apis;
 
 /// <summary>The gateway's own endpoints (everything else is proxied).</summary>
@@ -10,9 +12,8 @@ public static class GatewayApi
                 typeof(GatewayApi).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
                 "/openapi/v1.json",
                 "/health",
-                "X-API-Key")))
-            .AllowAnonymous()
-            .WithName("GatewayInfo").WithSummary("What this gateway is and where its documentation lives").WithTags("Gateway");
+                "X-API-Key or Authorization: Bearer (POST /auth/token)")))
+            .WithRoutePolicy("GatewayInfo").WithSummary("What this gateway is and where its documentation lives").WithTags("Gateway");
         app.MapOpenApi().AllowAnonymous();
         return app;
     }
