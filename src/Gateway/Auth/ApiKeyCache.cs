@@ -16,6 +16,7 @@ internal sealed partial class ApiKeyCache(IApiKeyStore store, IOptions<GatewayAu
     public const int MaxEntries = 100_000;
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _hashesById = new(StringComparer.Ordinal);
 
     /// <summary>The key with this hash (revoked or not) or <c>null</c> when there is none.</summary>
     /// <exception cref="ApiKeyStoreUnavailableException">The store is unreachable and the key was never seen.</exception>
@@ -25,6 +26,29 @@ internal sealed partial class ApiKeyCache(IApiKeyStore store, IOptions<GatewayAu
         return _entries.TryGetValue(hash, out var entry) && entry.Expires > now
             ? ValueTask.FromResult(entry.Key)
             : new ValueTask<ApiKeyRecord?>(RefreshAsync(hash, entry, now, cancellationToken));
+    }
+
+    /// <summary>
+    /// The key with this id (for bearer tokens, whose subject is the key id), or <c>null</c>. An id's
+    /// hash never changes, so it is remembered for good; the key's state comes from <see cref="FindAsync"/>.
+    /// </summary>
+    public async ValueTask<ApiKeyRecord?> FindByIdAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!_hashesById.TryGetValue(id, out var hash))
+        {
+            hash = await store.FindHashByIdAsync(id, cancellationToken);
+            if (hash is null)
+            {
+                return null;
+            }
+
+            if (_hashesById.Count < MaxEntries)
+            {
+                _hashesById[id] = hash;
+            }
+        }
+
+        return await FindAsync(hash, cancellationToken);
     }
 
     /// <summary>Forgets a key (it was revoked): the next request asks the store.</summary>

@@ -56,6 +56,8 @@ internal static class AuthExtensions
             {
                 var options = ConfigurationOptions.Parse(connectionString);
                 options.AbortOnConnectFail = false;
+                // While Redis is down, fail at once (callers fall back) instead of queueing until a timeout.
+                options.BacklogPolicy = BacklogPolicy.FailFast;
                 return ConnectionMultiplexer.Connect(options);
             });
             services.AddSingleton<IApiKeyStore, RedisApiKeyStore>();

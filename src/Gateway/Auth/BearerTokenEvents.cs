@@ -8,9 +8,9 @@ namespace Maestro.Gateway.Auth;
 /// <summary>
 /// The gateway's side of JwtBearer: oversized tokens are refused unread; a valid token's claims are
 /// turned into the gateway's own (<see cref="GatewayClaims"/>: subject as key id, one scope claim,
-/// plan); a refusal is a 401 problem (<c>{"error"}</c> under <c>/v2</c>) that says why.
+/// plan); a token of the gateway's own whose key has been revoked is refused; a refusal is a 401 problem (<c>{"error"}</c> under <c>/v2</c>) that says why.
 /// </summary>
-internal sealed class BearerTokenEvents(IOptions<GatewayAuthOptions> options, GatewayTelemetry telemetry) : JwtBearerEvents
+internal sealed class BearerTokenEvents(IOptions<GatewayAuthOptions> options, ApiKeyCache keys, GatewayTelemetry telemetry) : JwtBearerEvents
 {
     private const string BearerPrefix = "Bearer ";
 
@@ -26,14 +26,22 @@ internal sealed class BearerTokenEvents(IOptions<GatewayAuthOptions> options, Ga
         return Task.CompletedTask;
     }
 
-    public override Task TokenValidated(TokenValidatedContext context)
+    public override async Task TokenValidated(TokenValidatedContext context)
     {
         var token = context.Principal!;
         var subject = token.FindFirst("sub")?.Value;
         if (string.IsNullOrEmpty(subject))
         {
             context.Fail("The bearer token names no subject (sub).");
-            return Task.CompletedTask;
+            return;
+        }
+
+        // The gateway's own tokens stand for a key: they stop working when it is revoked, like the key.
+        if (!options.Value.UsesAuthority && subject != ApiKeyAuthenticationHandler.DevKeyId
+            && await keys.FindByIdAsync(subject, context.HttpContext.RequestAborted) is not { IsRevoked: false })
+        {
+            context.Fail(new BearerTokenFailure.RevokedKeyTokenException());
+            return;
         }
 
         var scopes = token.FindAll(GatewayClaims.Scope).Concat(token.FindAll("scp"))
@@ -45,7 +53,6 @@ internal sealed class BearerTokenEvents(IOptions<GatewayAuthOptions> options, Ga
             token.FindFirst(GatewayClaims.Plan)?.Value,
             ApiKeyRateLimit.FromClaimValue(token.FindFirst(GatewayClaims.RateLimit)?.Value),
             JwtBearerDefaults.AuthenticationScheme);
-        return Task.CompletedTask;
     }
 
     public override async Task Challenge(JwtBearerChallengeContext context)

@@ -18,8 +18,13 @@ internal static class BearerTokenFailure
             $"The bearer token is signed with an algorithm this gateway does not accept (only {(options.UsesAuthority ? "RS256" : "HS256")})."),
         SecurityTokenInvalidSignatureException => ("invalid", "The bearer token's signature does not verify."),
         OversizedTokenException => ("invalid", failure.Message),
+        RevokedKeyTokenException => ("revoked", failure.Message),
         _ => ("invalid", "The bearer token is not a well-formed, signed and current JWT for this gateway."),
     };
+
+    /// <summary>A token of the gateway's own whose API key has been revoked (or is gone).</summary>
+    public sealed class RevokedKeyTokenException()
+        : SecurityTokenException("The API key this bearer token was issued for has been revoked; tokens of a revoked key stop working with it.");
 
     /// <summary>A token longer than <see cref="GatewayAuthOptions.MaxTokenBytes"/>, refused before it is parsed.</summary>
     public sealed class OversizedTokenException(int length, int limit)

@@ -74,6 +74,14 @@ internal sealed class FileApiKeyStore : IApiKeyStore
         }
     }
 
+    public Task<string?> FindHashByIdAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_byHash.Values.FirstOrDefault(k => k.Id == id)?.Hash);
+        }
+    }
+
     public Task<ApiKeyRecord?> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
     {
         lock (_lock)

@@ -15,6 +15,9 @@ internal interface IApiKeyStore
     /// <summary>The key whose SHA-256 is <paramref name="hash"/>, or <c>null</c>. Revoked keys are returned as such.</summary>
     Task<ApiKeyRecord?> FindByHashAsync(string hash, CancellationToken cancellationToken);
 
+    /// <summary>The hash of the key with this id (revoked or not), or <c>null</c> when there is none.</summary>
+    Task<string?> FindHashByIdAsync(string id, CancellationToken cancellationToken);
+
     /// <summary>Marks the key revoked (once; later calls keep the first time) and returns it, or <c>null</c> when no key has that id.</summary>
     Task<ApiKeyRecord?> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken);
 

@@ -44,6 +44,9 @@ internal sealed class RedisApiKeyStore(IConnectionMultiplexer redis) : IApiKeySt
         return value.IsNull ? null : Deserialize(value);
     });
 
+    public Task<string?> FindHashByIdAsync(string id, CancellationToken cancellationToken) => GuardAsync(async () =>
+        (string?)await Database.HashGetAsync(HashesById, id));
+
     public Task<ApiKeyRecord?> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) => GuardAsync(async () =>
     {
         var hash = await Database.HashGetAsync(HashesById, id);
@@ -86,8 +89,9 @@ internal sealed class RedisApiKeyStore(IConnectionMultiplexer redis) : IApiKeySt
         {
             return await operation();
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
         {
+            // ObjectDisposedException: the connection is already closed while the gateway shuts down.
             throw new ApiKeyStoreUnavailableException("The API key store (Redis) cannot be reached; retry shortly.", e);
         }
     }

@@ -118,6 +118,8 @@ public sealed class ApiKeyCacheTests
             return Down ? throw new ApiKeyStoreUnavailableException("down") : inner.FindByHashAsync(hash, cancellationToken);
         }
 
+        public Task<string?> FindHashByIdAsync(string id, CancellationToken cancellationToken) => inner.FindHashByIdAsync(id, cancellationToken);
+
         public Task<ApiKeyRecord?> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) => inner.RevokeAsync(id, at, cancellationToken);
 
         public Task RecordUsageAsync(IReadOnlyDictionary<string, DateTimeOffset> lastUsed, CancellationToken cancellationToken) =>

@@ -20,11 +20,12 @@ public sealed class AuthorityTokenTests(AuthorityGateway authority) : IClassFixt
     [Fact]
     public async Task Bearer_Rs256FromTheIssuer_ReachesServiceAsItsSubject()
     {
-        var token = TestTokens.Sign(Issuer.Key, SecurityAlgorithms.RsaSha256, Issuer.Address, AuthorityGateway.Audience);
+        var claims = new Dictionary<string, object> { ["sub"] = "alice@example.com", ["scope"] = "predict" };
+        var token = TestTokens.Sign(Issuer.Key, SecurityAlgorithms.RsaSha256, Issuer.Address, AuthorityGateway.Audience, claims: claims);
 
         var echo = await Gateway.EchoAsync(ApiKeyAdmin.WithToken(HttpMethod.Post, PredictPath, token));
 
-        Assert.Equal("attacker", echo.Caller);
+        Assert.Equal("alice@example.com", echo.Caller);
     }
 
     public static TheoryData<string> PublicKeyEncodings => ["pem", "spki-der", "pkcs1-der", "modulus", "jwk-n"];
@@ -87,6 +88,18 @@ public sealed class AuthorityTokenTests(AuthorityGateway authority) : IClassFixt
     public async Task Bearer_AlgNone_Returns401(string alg)
     {
         await AssertRefusedAsync(TestTokens.Assemble(new { alg, typ = "JWT" }, Payload(), null));
+    }
+
+    [Fact]
+    public async Task Bearer_IssuerTokenWithoutTheScope_Returns403NamingIt()
+    {
+        var claims = new Dictionary<string, object> { ["sub"] = "bob@example.com", ["scope"] = "models:read" };
+        var token = TestTokens.Sign(Issuer.Key, SecurityAlgorithms.RsaSha256, Issuer.Address, AuthorityGateway.Audience, claims: claims);
+
+        using var response = await Gateway.Client.SendAsync(ApiKeyAdmin.WithToken(HttpMethod.Post, PredictPath, token));
+
+        var problem = await HttpAssert.ProblemAsync(response, HttpStatusCode.Forbidden);
+        Assert.Contains("'predict'", problem.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -60,6 +60,26 @@ public sealed class BearerTokenTests(SigningKeyGatewayHost gateway) : IClassFixt
     }
 
     [Fact]
+    public async Task Bearer_TokenOfARevokedKey_Returns401SayingTheKeyIsRevoked()
+    {
+        var key = await ApiKeyAdmin.CreateAsync(gateway.Client, "revoked-later", [Scopes.Predict]);
+        var token = (await ApiKeyAdmin.TokenAsync(gateway.Client, key.Key)).AccessToken;
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(token));
+
+        (await ApiKeyAdmin.RevokeAsync(gateway.Client, key.Id)).Dispose();
+
+        await AssertRefusedAsync(token, "revoked");
+    }
+
+    [Fact]
+    public async Task Bearer_SignedTokenForAKeyIdThatDoesNotExist_Returns401()
+    {
+        var claims = new Dictionary<string, object>(TestTokens.AllScopeClaims) { ["sub"] = "key_neverissued" };
+
+        await AssertRefusedAsync(TestTokens.Sign(GatewayKey, SecurityAlgorithms.HmacSha256, SigningKeyGatewayHost.Issuer, SigningKeyGatewayHost.Audience, claims: claims));
+    }
+
+    [Fact]
     public async Task IssueToken_WithABearerTokenInsteadOfAKey_Returns401()
     {
         var token = await ApiKeyAdmin.TokenAsync(gateway.Client, GatewayHost.ApiKey);
@@ -181,7 +201,7 @@ public sealed class BearerTokenTests(SigningKeyGatewayHost gateway) : IClassFixt
     [Fact]
     public async Task Bearer_Oversized_Returns401SayingHowLargeIsAllowed()
     {
-        var claims = new Dictionary<string, object>(TestTokens.PredictClaims) { ["padding"] = new string('x', 12_000) };
+        var claims = new Dictionary<string, object>(TestTokens.AllScopeClaims) { ["padding"] = new string('x', 12_000) };
         var token = TestTokens.Sign(GatewayKey, SecurityAlgorithms.HmacSha256, SigningKeyGatewayHost.Issuer, SigningKeyGatewayHost.Audience, claims: claims);
 
         await AssertRefusedAsync(token, "at most 8192");

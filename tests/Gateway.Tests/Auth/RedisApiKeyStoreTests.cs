@@ -35,6 +35,24 @@ public sealed class RedisApiKeyStoreTests(RedisGatewayPair replicas, ITestOutput
     }
 
     [Fact]
+    public async Task Revoke_OnOneReplica_TokensOfTheKeyRefusedByTheOther()
+    {
+        var key = await ApiKeyAdmin.CreateAsync(replicas.First.Client, "token-shared", [Scopes.Predict]);
+        var token = (await ApiKeyAdmin.TokenAsync(replicas.First.Client, key.Key)).AccessToken;
+        Assert.Equal(HttpStatusCode.OK, await TokenStatusAsync(replicas.Second, token));
+
+        (await ApiKeyAdmin.RevokeAsync(replicas.First.Client, key.Id)).Dispose();
+
+        var status = HttpStatusCode.OK;
+        for (var attempt = 0; attempt < 1500 && (status = await TokenStatusAsync(replicas.Second, token)) == HttpStatusCode.OK; attempt++)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+    }
+
+    [Fact]
     public async Task Create_OnOneReplica_UsableAndListedOnTheOther()
     {
         var key = await ApiKeyAdmin.CreateAsync(replicas.First.Client, "from-first", [Scopes.Predict]);
@@ -57,6 +75,9 @@ public sealed class RedisApiKeyStoreTests(RedisGatewayPair replicas, ITestOutput
         Assert.All(stored, e => Assert.DoesNotContain(key.Key, e.Value.ToString()));
         Assert.All(stored, e => Assert.DoesNotContain(key.Key, e.Name.ToString()));
     }
+
+    private static Task<HttpStatusCode> TokenStatusAsync(GatewayHost gateway, string token) =>
+        ApiKeyAdmin.StatusAsync(gateway.Client, ApiKeyAdmin.WithToken(HttpMethod.Post, PredictPath, token));
 
     private static Task<HttpStatusCode> StatusAsync(GatewayHost gateway, string key) =>
         ApiKeyAdmin.StatusAsync(gateway.Client, ApiKeyAdmin.WithKey(HttpMethod.Post, PredictPath, key));

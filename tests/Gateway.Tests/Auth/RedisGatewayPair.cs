@@ -14,7 +14,12 @@ public sealed class RedisGatewayPair : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Redis = await RedisServer.StartNewAsync();
-        var settings = new Dictionary<string, string> { ["ConnectionStrings:redis"] = Redis.ConnectionString };
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:redis"] = Redis.ConnectionString,
+            // Replicas share the signing key, so a token from one is good on the other.
+            ["Gateway:Auth:SigningKey"] = SigningKeyGatewayHost.SigningKey,
+        };
         First = new ConfiguredGatewayHost(settings);
         Second = new ConfiguredGatewayHost(settings);
         await First.InitializeAsync();

@@ -10,9 +10,10 @@ namespace Maestro.Gateway.Tests.Auth;
 /// <summary>Tokens as an attacker or a foreign issuer would make them.</summary>
 internal static class TestTokens
 {
-    public static readonly Dictionary<string, object> PredictClaims = new()
+    /// <summary>Every scope, for the subject of the development key (known to the gateway): only a token's own flaws can get it refused.</summary>
+    public static readonly Dictionary<string, object> AllScopeClaims = new()
     {
-        ["sub"] = "attacker",
+        ["sub"] = "dev-admin",
         ["scope"] = "predict models:read models:write admin",
         ["maestro:plan"] = "unlimited",
     };
@@ -30,7 +31,7 @@ internal static class TestTokens
             IssuedAt = start,
             NotBefore = start,
             Expires = expires ?? now.AddMinutes(10),
-            Claims = claims ?? PredictClaims,
+            Claims = claims ?? AllScopeClaims,
             SigningCredentials = new SigningCredentials(key, algorithm),
         });
     }
@@ -51,7 +52,7 @@ internal static class TestTokens
     public static Dictionary<string, object> Payload(string issuer, string audience)
     {
         var now = DateTimeOffset.UtcNow;
-        return new Dictionary<string, object>(PredictClaims)
+        return new Dictionary<string, object>(AllScopeClaims)
         {
             ["iss"] = issuer,
             ["aud"] = audience,
