@@ -9,7 +9,7 @@ namespace Maestro.Gateway.Tests.Auth;
 public sealed class ApiKeyCacheTests
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-23T08:00:00Z"));
-    private readonly OutageStore _store = new(new FileApiKeyStore(dataDirectory: null));
+    private readonly ObservedApiKeyStore _store = new(new FileApiKeyStore(dataDirectory: null));
     private readonly ApiKeyCache _cache;
 
     public ApiKeyCacheTests() => _cache = new ApiKeyCache(_store, Options.Create(new GatewayAuthOptions()), _time, NullLogger<ApiKeyCache>.Instance);
@@ -99,30 +99,5 @@ public sealed class ApiKeyCacheTests
         };
         await _store.AddAsync(key, default);
         return key;
-    }
-
-    /// <summary>A real store that can be made unreachable, and counts look-ups.</summary>
-    private sealed class OutageStore(IApiKeyStore inner) : IApiKeyStore
-    {
-        public bool Down { get; set; }
-
-        public int Lookups { get; private set; }
-
-        public Task AddAsync(ApiKeyRecord key, CancellationToken cancellationToken) => inner.AddAsync(key, cancellationToken);
-
-        public Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
-
-        public Task<ApiKeyRecord?> FindByHashAsync(string hash, CancellationToken cancellationToken)
-        {
-            Lookups++;
-            return Down ? throw new ApiKeyStoreUnavailableException("down") : inner.FindByHashAsync(hash, cancellationToken);
-        }
-
-        public Task<string?> FindHashByIdAsync(string id, CancellationToken cancellationToken) => inner.FindHashByIdAsync(id, cancellationToken);
-
-        public Task<ApiKeyRecord?> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) => inner.RevokeAsync(id, at, cancellationToken);
-
-        public Task RecordUsageAsync(IReadOnlyDictionary<string, DateTimeOffset> lastUsed, CancellationToken cancellationToken) =>
-            inner.RecordUsageAsync(lastUsed, cancellationToken);
     }
 }
