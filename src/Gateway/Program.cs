@@ -1,4 +1,5 @@
 using Maestro.Gateway.Apis;
+using Maestro.Gateway.Auth;
 using Maestro.Gateway.Errors;
 using Maestro.Gateway.Extensions;
 using Maestro.Gateway.Routing;
@@ -17,8 +18,10 @@ app.UseGatewayCors();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapDefaultEndpoints();
+app.MapDefaultEndpoints(metrics => metrics.WithRoutePolicy("Metrics"));
 app.MapGatewayApi();
+app.MapAuthApi();
+app.MapApiKeysApi();
 app.MapGatewayProxy();
 
 app.Run();

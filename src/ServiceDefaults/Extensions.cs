@@ -92,7 +92,9 @@ public static class Extensions
         return builder;
     }
 
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    /// <param name="app">The application.</param>
+    /// <param name="configureMetrics">Conventions for <c>/metrics</c>, e.g. the authorization a gateway requires.</param>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, Action<IEndpointConventionBuilder>? configureMetrics = null)
     {
         // Probes stay anonymous where a service requires callers (the gateway): orchestrators call them.
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync })
@@ -102,7 +104,8 @@ public static class Extensions
             Predicate = registration => registration.Tags.Contains(LiveTag),
             ResponseWriter = HealthReportWriter.WriteAsync,
         }).DisableHttpMetrics().AllowAnonymous();
-        app.MapPrometheusScrapingEndpoint(MetricsEndpointPath).DisableHttpMetrics();
+        var metrics = app.MapPrometheusScrapingEndpoint(MetricsEndpointPath).DisableHttpMetrics();
+        configureMetrics?.Invoke(metrics);
         return app;
     }
 

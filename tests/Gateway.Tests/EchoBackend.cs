@@ -46,7 +46,8 @@ internal sealed class EchoBackend : IAsyncDisposable
                 Header(context, "X-Maestro-Caller"),
                 Header(context, "X-API-Key"),
                 Header(context, "X-Request-Id"),
-                body.Length == 0 ? null : body));
+                body.Length == 0 ? null : body,
+                Header(context, "Authorization")));
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

@@ -55,6 +55,11 @@ public class GatewayHost : IAsyncLifetime
 
     protected void Start(string registry, params string[] workers) => Start([registry], workers);
 
+    /// <summary>A hook for subclasses: services or logging of the gateway under test.</summary>
+    protected virtual void ConfigureWebHost(IWebHostBuilder builder)
+    {
+    }
+
     /// <summary>Settings applied on top of the test defaults.</summary>
     protected Dictionary<string, string> Settings { get; } = [];
 
@@ -63,6 +68,7 @@ public class GatewayHost : IAsyncLifetime
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Gateway:Auth:DevApiKey", ApiKey);
+            ConfigureWebHost(builder);
             foreach (var (key, value) in Settings)
             {
                 builder.UseSetting(key, value);

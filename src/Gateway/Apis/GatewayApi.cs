@@ -1,3 +1,4 @@
+using Maestro.Gateway.Auth;
 using Maestro.Gateway.OpenApi;
 
 namespace Maestro.Gateway.Apis;
@@ -12,9 +13,8 @@ public static class GatewayApi
                 typeof(GatewayApi).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
                 "/openapi/v1.json",
                 "/health",
-                "X-API-Key")))
-            .AllowAnonymous()
-            .WithName("GatewayInfo").WithSummary("What this gateway is and where its documentation lives").WithTags("Gateway");
+                "X-API-Key or Authorization: Bearer (POST /auth/token)")))
+            .WithRoutePolicy("GatewayInfo").WithSummary("What this gateway is and where its documentation lives").WithTags("Gateway");
         app.MapGatewayOpenApi();
         return app;
     }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -10,59 +9,86 @@ using Microsoft.Extensions.Options;
 namespace Maestro.Gateway.Auth;
 
 /// <summary>
-/// Authenticates <c>X-API-Key</c>. Keys are compared by their SHA-256 in constant time, so neither
-/// timing nor logs reveal a key. A caller without a valid key is challenged with a 401 that says what
-/// to send.
+/// Authenticates <c>X-API-Key</c>: the development admin key (compared by SHA-256 in constant time) or
+/// a key from the store, found by its SHA-256 through the <see cref="ApiKeyCache"/>. Neither timing nor
+/// logs reveal a key. A caller without a valid key is challenged with a 401 that says what to send.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<ApiKeyOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
+    ApiKeyCache keys,
+    ApiKeyUsageRecorder usage,
     GatewayTelemetry telemetry) : AuthenticationHandler<ApiKeyOptions>(options, logger, encoder)
 {
-    public const string KeyIdClaim = "maestro:key_id";
-    public const string ScopeClaim = "scope";
     public const string DevKeyId = "dev-admin";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    private const string UnknownKey = "The API key is not valid.";
+    private const string RevokedKey = "The API key has been revoked.";
+
+    /// <summary>What a caller without credentials is told to send.</summary>
+    public static readonly string CredentialsHint =
+        $"This endpoint needs credentials: an API key (send it in the {ApiKeyOptions.HeaderName} header) "
+        + "or a bearer token (Authorization: Bearer <token>, from POST /auth/token).";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(ApiKeyOptions.HeaderName, out var values) || string.IsNullOrEmpty(values.ToString()))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
         var presented = values.ToString();
         if (Options.DevApiKey is { Length: > 0 } devKey && KeysEqual(presented, devKey))
         {
-            var identity = new ClaimsIdentity(
-                [
-                    new Claim(ClaimTypes.NameIdentifier, DevKeyId),
-                    new Claim(KeyIdClaim, DevKeyId),
-                    new Claim(ScopeClaim, "admin"),
-                ],
-                Scheme.Name);
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+            return Success(GatewayClaims.Principal(DevKeyId, Scopes.All, GatewayClaims.UnlimitedPlan, null, Scheme.Name));
         }
 
-        return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
+        if (!ApiKeySecret.HasKeyShape(presented))
+        {
+            return AuthenticateResult.Fail(UnknownKey);
+        }
+
+        var key = await keys.FindAsync(ApiKeySecret.Hash(presented), Context.RequestAborted);
+        if (key is null)
+        {
+            return AuthenticateResult.Fail(UnknownKey);
+        }
+
+        if (key.IsRevoked)
+        {
+            return AuthenticateResult.Fail(RevokedKey);
+        }
+
+        usage.Record(key.Id);
+        return Success(GatewayClaims.Principal(key.Id, key.Scopes, key.Plan, key.RateLimit, Scheme.Name));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
-        var detail = result.Failure is null
-            ? $"This endpoint needs an API key: send it in the {ApiKeyOptions.HeaderName} header."
-            : $"The {ApiKeyOptions.HeaderName} header holds a key the gateway does not accept.";
-        telemetry.AuthenticationFailed(result.Failure is null ? "missing" : "invalid");
+        var (reason, detail) = result.Failure switch
+        {
+            null when Request.Headers.Authorization.Count > 0 => ("missing",
+                $"This endpoint takes an API key only: send it in the {ApiKeyOptions.HeaderName} header (a bearer token is not accepted here)."),
+            null => ("missing", CredentialsHint),
+            { Message: RevokedKey } => ("revoked", $"The key in the {ApiKeyOptions.HeaderName} header has been revoked; ask an admin for a new one."),
+            _ => ("invalid", $"The {ApiKeyOptions.HeaderName} header holds a key the gateway does not accept."),
+        };
+        telemetry.AuthenticationFailed(reason);
         Response.Headers.WWWAuthenticate = $"{ApiKeyOptions.Scheme} header=\"{ApiKeyOptions.HeaderName}\"";
+        Response.Headers.Append("WWW-Authenticate", "Bearer");
         await GatewayErrors.WriteAsync(Context, StatusCodes.Status401Unauthorized, detail);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        GatewayErrors.WriteAsync(Context, StatusCodes.Status403Forbidden, "The API key is valid but lacks the scope this endpoint needs.");
+        GatewayErrors.WriteAsync(Context, StatusCodes.Status403Forbidden, "The API key is valid but may not call this endpoint.");
 
     internal static bool KeysEqual(string presented, string expected) =>
         CryptographicOperations.FixedTimeEquals(
             SHA256.HashData(Encoding.UTF8.GetBytes(presented)),
             SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+
+    private AuthenticateResult Success(System.Security.Claims.ClaimsPrincipal principal) =>
+        AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
 }

@@ -39,6 +39,9 @@ internal static class GatewayErrors
         var detail = status switch
         {
             StatusCodes.Status404NotFound => $"Nothing is served at {context.Request.Path}. See /openapi/v1.json for the API.",
+            // Only the gateway's own endpoints are matched here (proxied bodies pass through), and they all take JSON.
+            StatusCodes.Status415UnsupportedMediaType =>
+                $"A body of type '{context.Request.ContentType ?? "none"}' is not accepted here: send application/json.",
             StatusCodes.Status502BadGateway or StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout =>
                 UpstreamFailure(context),
             _ => ReasonPhrases.GetReasonPhrase(status),

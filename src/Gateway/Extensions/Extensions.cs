@@ -7,7 +7,6 @@ using Maestro.Gateway.Resilience;
 using Maestro.Gateway.Routing;
 using Maestro.Gateway.Telemetry;
 using Maestro.ServiceDefaults;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.ServiceDiscovery;
@@ -16,7 +15,6 @@ namespace Maestro.Gateway.Extensions;
 
 internal static class Extensions
 {
-    public const string AuthSection = "Gateway:Auth";
     public const string CorsPolicy = "gateway";
     public const string CorsOriginsSetting = "Gateway:Cors:AllowedOrigins";
 
@@ -29,13 +27,7 @@ internal static class Extensions
     public static void AddGateway(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<GatewayTelemetry>();
-        builder.Services.AddAuthentication(ApiKeyOptions.Scheme)
-            .AddScheme<ApiKeyOptions, ApiKeyAuthenticationHandler>(ApiKeyOptions.Scheme,
-                options => builder.Configuration.GetSection(AuthSection).Bind(options));
-
-        // Secure by default: every endpoint needs a caller unless it says otherwise.
-        builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyOptions.Scheme).RequireAuthenticatedUser().Build());
+        builder.AddGatewayAuth();
 
         builder.Services.AddSingleton<IDestinationResolver, ServiceDiscoveryDestinationResolver>();
         builder.Services.AddSingleton<UpstreamRetry>();

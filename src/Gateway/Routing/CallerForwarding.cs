@@ -16,10 +16,11 @@ internal static class CallerForwarding
     public static void Apply(TransformBuilderContext context)
     {
         context.AddRequestHeaderRemove(ApiKeyOptions.HeaderName);
+        context.AddRequestHeaderRemove("Authorization");
         context.AddRequestHeaderRemove(CallerHeader);
         context.AddRequestTransform(transform =>
         {
-            var caller = transform.HttpContext.User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)?.Value;
+            var caller = transform.HttpContext.User.FindFirst(GatewayClaims.KeyId)?.Value;
             if (!string.IsNullOrEmpty(caller))
             {
                 transform.ProxyRequest.Headers.TryAddWithoutValidation(CallerHeader, caller);

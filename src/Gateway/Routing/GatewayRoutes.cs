@@ -1,3 +1,4 @@
+using Maestro.Gateway.Auth;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Maestro.Gateway.Routing;
@@ -13,7 +14,6 @@ internal static class GatewayRoutes
 {
     public const string RegistryCluster = "registry";
     public const string WorkerCluster = "worker";
-    public const string AnonymousPolicy = "anonymous";
 
     /// <summary>Route metadata naming the body limit that applies (see <see cref="GatewayLimitsOptions"/>).</summary>
     public const string BodyKindKey = "Maestro.BodyKind";
@@ -22,7 +22,8 @@ internal static class GatewayRoutes
 
     private static readonly Dictionary<string, string> Inference = new() { [BodyKindKey] = InferenceBody };
 
-    public static IReadOnlyList<RouteConfig> Routes { get; } =
+    /// <summary>The routes, each with its authorization policy from <see cref="RoutePolicies"/>.</summary>
+    public static IReadOnlyList<RouteConfig> Routes { get; } = RoutePolicies.Apply(
     [
         new()
         {
@@ -37,7 +38,6 @@ internal static class GatewayRoutes
             RouteId = "worker-v2-health",
             ClusterId = WorkerCluster,
             Order = 0,
-            AuthorizationPolicy = AnonymousPolicy,
             Match = new() { Path = "/v2/health/{**probe}" },
         },
         new()
@@ -77,7 +77,7 @@ internal static class GatewayRoutes
             Order = 10,
             Match = new() { Path = "/api/2.0/mlflow/{**rest}" },
         },
-    ];
+    ]);
 
     /// <summary>
     /// The clusters, each destination probed on <c>/alive</c> every <paramref name="healthCheckInterval"/>

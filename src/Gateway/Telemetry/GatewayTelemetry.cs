@@ -13,7 +13,7 @@ internal sealed class GatewayTelemetry : IDisposable
     {
         _meter = meterFactory.Create(Name);
         AuthenticationFailures = _meter.CreateCounter<long>("maestro.gateway.auth.failures",
-            description: "Requests refused for their credentials, by reason (missing, invalid).");
+            description: "Requests refused for their credentials, by reason (missing, invalid, expired, revoked, forbidden).");
         UpstreamRetries = _meter.CreateCounter<long>("maestro.gateway.upstream.retries",
             description: "Proxied requests retried on another destination after the first failed before answering, by cluster.");
     }

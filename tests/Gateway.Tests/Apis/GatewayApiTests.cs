@@ -15,7 +15,7 @@ public sealed class GatewayApiTests(GatewayHost gateway) : IClassFixture<Gateway
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("Maestro", body.RootElement.GetProperty("name").GetString());
         Assert.Equal("/openapi/v1.json", body.RootElement.GetProperty("openapi").GetString());
-        Assert.Equal("X-API-Key", body.RootElement.GetProperty("authentication").GetString());
+        Assert.Equal("X-API-Key or Authorization: Bearer (POST /auth/token)", body.RootElement.GetProperty("authentication").GetString());
     }
 
     [Theory]

@@ -17,7 +17,7 @@ public sealed class ApiKeyAuthenticationHandlerTests(GatewayHost gateway) : ICla
 
         var problem = await HttpAssert.ProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.Contains("send it in the X-API-Key header", problem.GetProperty("detail").GetString());
-        Assert.Equal("ApiKey header=\"X-API-Key\"", response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal("ApiKey header=\"X-API-Key\", Bearer", response.Headers.WwwAuthenticate.ToString());
     }
 
     [Theory]
@@ -34,7 +34,7 @@ public sealed class ApiKeyAuthenticationHandlerTests(GatewayHost gateway) : ICla
 
         var problem = await HttpAssert.ProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.Contains("does not accept", problem.GetProperty("detail").GetString());
-        Assert.Equal("ApiKey header=\"X-API-Key\"", response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal("ApiKey header=\"X-API-Key\", Bearer", response.Headers.WwwAuthenticate.ToString());
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class ApiKeyAuthenticationHandlerTests(GatewayHost gateway) : ICla
         var response = await gateway.Client.SendAsync(request);
 
         await HttpAssert.V2ErrorAsync(response, HttpStatusCode.Unauthorized);
-        Assert.Equal("ApiKey header=\"X-API-Key\"", response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal("ApiKey header=\"X-API-Key\", Bearer", response.Headers.WwwAuthenticate.ToString());
     }
 
     [Theory]

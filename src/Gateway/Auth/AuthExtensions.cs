@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Maestro.Gateway.Auth;
+
+/// <summary>Wires authentication (API keys, bearer tokens) and the scope policies of <see cref="RoutePolicies"/>.</summary>
+internal static class AuthExtensions
+{
+    /// <summary>The default scheme: <c>Bearer</c> when an Authorization header is sent, else <c>ApiKey</c>.</summary>
+    public const string Scheme = "Maestro";
+
+    public const string RedisConnectionName = "redis";
+
+    /// <summary>Where the file key store writes <c>api-keys.json</c> (without it and without Redis, keys live in memory).</summary>
+    public const string DataDirectorySetting = "Gateway:DataDirectory";
+
+    public static void AddGatewayAuth(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<GatewayAuthOptions>()
+            .Bind(builder.Configuration.GetSection(GatewayAuthOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayAuthOptions>, GatewayAuthOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<GatewaySigningKey>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<ApiKeyPlans>();
+        services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<ApiKeyUsageRecorder>();
+        services.AddHostedService(provider => provider.GetRequiredService<ApiKeyUsageRecorder>());
+        services.AddExceptionHandler<ApiKeyStoreUnavailableHandler>();
+        AddKeyStore(builder);
+
+        services.AddSingleton<BearerTokenEvents>();
+        services.AddSingleton<IConfigureOptions<JwtBearerOptions>, BearerTokenOptionsSetup>();
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "API key or bearer token", options => options.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.Count > 0 ? JwtBearerDefaults.AuthenticationScheme : ApiKeyOptions.Scheme)
+            .AddScheme<ApiKeyOptions, ApiKeyAuthenticationHandler>(ApiKeyOptions.Scheme,
+                options => builder.Configuration.GetSection(GatewayAuthOptions.SectionName).Bind(options))
+            .AddJwtBearer();
+
+        RoutePolicies.AddPolicies(services.AddAuthorizationBuilder());
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeForbiddenResultHandler>();
+    }
+
+    private static void AddKeyStore(IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        if (builder.Configuration.GetConnectionString(RedisConnectionName) is { Length: > 0 } connectionString)
+        {
+            services.TryAddSingleton<IConnectionMultiplexer>(_ =>
+            {
+                var options = ConfigurationOptions.Parse(connectionString);
+                options.AbortOnConnectFail = false;
+                // While Redis is down, fail at once (callers fall back) instead of queueing until a timeout.
+                options.BacklogPolicy = BacklogPolicy.FailFast;
+                return ConnectionMultiplexer.Connect(options);
+            });
+            services.AddSingleton<IApiKeyStore, RedisApiKeyStore>();
+            services.AddHostedService<ApiKeyRevocationListener>();
+            return;
+        }
+
+        var dataDirectory = builder.Configuration[DataDirectorySetting];
+        services.AddSingleton<IApiKeyStore>(provider =>
+        {
+            var store = new FileApiKeyStore(dataDirectory);
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<FileApiKeyStore>();
+            if (store.FilePath is null)
+            {
+                logger.LogWarning("Neither ConnectionStrings:{Redis} nor {Setting} is set: API keys are kept in memory and lost when the gateway stops.",
+                    RedisConnectionName, DataDirectorySetting);
+            }
+            else
+            {
+                logger.LogInformation("API keys are kept in {Path}.", store.FilePath);
+            }
+
+            return store;
+        });
+    }
+}
