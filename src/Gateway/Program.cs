@@ -1,6 +1,7 @@
 using Maestro.Gateway.Apis;
 using Maestro.Gateway.Errors;
 using Maestro.Gateway.Extensions;
+using Maestro.Gateway.Quotas;
 using Maestro.Gateway.Routing;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +17,7 @@ app.UseRequestId();
 app.UseGatewayCors();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseQuotas();
 
 app.MapDefaultEndpoints();
 app.MapGatewayApi();
