@@ -6,8 +6,8 @@
 #
 # With no group named, every group runs:
 #   load    wrk at 32 connections: (a) a bare Kestrel endpoint, (b) the worker's predict direct,
-#           (c) gateway -> worker predict with an API key, (d) V2 infer and (e) batch_predict of 100
-#           through the gateway, plus bare YARP hops in front of (a) and (b); (f) mlp predict on the
+#           (c) gateway -> worker predict with an API key on a plan with a Redis quota, (d) V2 infer and
+#           (e) batch_predict of 100 through the gateway (the same key and quota), plus bare YARP hops in front of (a) and (b); (f) mlp predict on the
 #           worker at 64 connections with dynamic batching off and on. Every scenario runs once per
 #           round, rounds repeat (A B C ... A B C ...), and ratios come from the medians.
 #   cold    AppHost start to the first successful prediction, a fresh data directory each time.
@@ -356,7 +356,6 @@ row() {
   for cell in "$@"; do line+=" $cell |"; done
   echo "$line" >>"$table"
 }
-not_yet() { row "$1" "not yet measurable (needs issue $2)" "" "" "" "" "" ""; }
 
 load_row() {
   local id=$1 rps p50 p99 errors requests rss_cell="" cpu_cell="" entry name vs="—" base other
@@ -410,7 +409,11 @@ if wants load; then
   kestrel_pid=$last_pid
 
   # The same mlp.onnx under two names, one with dynamic batching switched off for it alone.
-  apphost_env=("Worker__Batching__Models__mlp-unbatched__Enabled=false")
+  # The gateway's key on plan "bench": a Redis quota so large it never refuses, so every request
+  # through the gateway pays for a real shared quota decision (one EVALSHA) and nothing is refused.
+  # Until API keys can be created (issue 5, auth), the key is the development key put on that plan.
+  apphost_env=("Worker__Batching__Models__mlp-unbatched__Enabled=false" "Gateway__Auth__DevKeyPlan=bench"
+    "Gateway__Quotas__Plans__bench__RequestsPerMinute=1000000000" "Gateway__Quotas__Plans__bench__Burst=1000000000")
   start_apphost load 1 --no-seed
   apphost_env=()
   load_apphost=$ah_pid
@@ -443,7 +446,7 @@ if wants load; then
   scenario yarp_worker "(b′)" "bare YARP hop → worker predict" \
     "http://127.0.0.1:$yarp_worker_port$predict_path" "$work/predict.json" "" 1 worker '"probability"' \
     "yarp=$yarp_worker_pid" "worker=$worker_pid"
-  scenario gateway "(c)" "gateway → worker predict, API key" \
+  scenario gateway "(c)" "gateway → worker predict, API key + Redis quota" \
     "$ah_url$predict_path" "$work/predict.json" "$api_key" 1 worker '"probability"' \
     "gateway=$gateway_pid" "worker=$worker_pid"
   also_vs[gateway]=yarp_worker
@@ -462,6 +465,16 @@ if wants load; then
   conns[mlp_off]=64 conns[mlp_on]=64
   batch_model[mlp_off]=mlp-unbatched batch_model[mlp_on]=mlp
 
+  # The quota really is on, and shared through Redis: the gateway's answer names the plan.
+  post_until_ok 60 "$ah_url$predict_path" "$work/predict.json" "$api_key" || fail "the gateway does not answer predict"
+  curl -s -D - -o /dev/null -X POST "$ah_url$predict_path" -H 'Content-Type: application/json' -H "X-API-Key: $api_key" \
+    --data-binary "@$work/predict.json" | grep -qi '^RateLimit-Policy: "bench"' || fail "the gateway's answer carries no RateLimit-Policy of plan bench"
+  quota_decisions() {
+    curl -s --max-time 5 "$ah_url/metrics" -H "X-API-Key: $api_key" | awk -v store="store=\"$1\"" '
+      /^maestro_gateway_quota_decisions_total\{/ && index($0, store) {s += $NF} END {printf "%d\n", s}'
+  }
+  shared_before=$(quota_decisions shared) local_before=$(quota_decisions local)
+
   for id in "${order[@]}"; do
     post_until_ok 60 "${url[$id]}" "${body[$id]}" "${key[$id]}" || fail "${label[$id]} does not answer 200 at ${url[$id]}"
     answer=$(curl -s --max-time 10 -X POST "${url[$id]}" -H 'Content-Type: application/json' ${key[$id]:+-H "X-API-Key: ${key[$id]}"} \
@@ -478,8 +491,8 @@ if wants load; then
   done
 
   for id in kestrel yarp_kestrel worker yarp_worker gateway; do load_row "$id"; done
-  not_yet "(c) gateway → worker predict, API key + Redis quota" 5
   for id in v2 batch mlp_off mlp_on; do load_row "$id"; done
+  shared_decisions=$(($(quota_decisions shared) - shared_before)) local_decisions=$(($(quota_decisions local) - local_before))
 
   log "load: stopping"
   for pid in "$yarp_worker_pid" "$yarp_kestrel_pid" "$kestrel_pid"; do stop_pid "$pid" 10; forget "$pid"; done
@@ -560,7 +573,7 @@ if wants micro; then
       echo '```'
       echo
       awk '/^\/\/ \* Summary \*/ {s = 1; next} s && /^\|/ {print; t = 1; next} s && t {s = 0; t = 0; print ""}' "$work/bdn.log"
-      echo "Not yet measurable: the gateway's quota decision and its OpenAPI merge (needs issue 5)."
+      echo "Not yet measurable: the gateway's OpenAPI merge (needs issue 5)."
     )
   else
     tail -n 40 "$work/bdn.log" >&2
@@ -579,6 +592,11 @@ echo "commit $commit$dirty · $(nproc) cores · $(free -m | awk '/^Mem:/ {printf
   "load average $load_at_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at the end · took $((elapsed / 60)) min $((elapsed % 60)) s"
 echo
 [ "$(wc -l <"$table")" -le 2 ] || cat "$table" # header only when just micro ran
+if [ -n "${shared_decisions:-}" ]; then
+  echo
+  echo "Quota decisions the gateway made during (c), (d) and (e), warm-ups included: $(thousands "$shared_decisions") on the count" \
+    "shared through Redis, $(thousands "$local_decisions") on its own (Redis unavailable)."
+fi
 if [ -n "$micro_report" ]; then
   echo
   echo "### In-process hot paths (BenchmarkDotNet)"

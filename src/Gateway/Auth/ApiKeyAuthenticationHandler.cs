@@ -39,7 +39,7 @@ internal sealed class ApiKeyAuthenticationHandler(
                     new Claim(ClaimTypes.NameIdentifier, DevKeyId),
                     new Claim(KeyIdClaim, DevKeyId),
                     new Claim(ScopeClaim, "admin"),
-                    new Claim(Quotas.QuotaClaims.Plan, Quotas.QuotaOptions.UnlimitedPlan),
+                    new Claim(Quotas.QuotaClaims.Plan, Options.DevKeyPlan),
                 ],
                 Scheme.Name);
             return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));

@@ -145,6 +145,23 @@ public sealed class QuotaGatewayTests(QuotaGatewayFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task DevKey_PlanConfigured_IsCountedOnThatPlan()
+    {
+        await using var gateway = QuotaGateway.Start(fixture.Backend, fixture.Redis.Server,
+            new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(3)), ("Gateway:Auth:DevKeyPlan", QuotaGateway.TestPlan));
+        await fixture.Redis.Database.KeyDeleteAsync(RedisTokenBuckets.KeyFor("dev-admin"));
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await gateway.Client.SendAsync(GatewayHost.Authenticated(HttpMethod.Get, "/api/v1/models"));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
     public async Task PublicRoutes_CallerWithQuota_AreNotCounted()
     {
         var caller = Caller();
