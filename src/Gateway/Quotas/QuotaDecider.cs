@@ -6,9 +6,10 @@ namespace Maestro.Gateway.Quotas;
 /// <summary>
 /// Decides one request against its bucket: on the count every replica shares (Redis) when it answers
 /// within <see cref="QuotaOptions.RedisTimeout"/>, else on this instance's own bucket with the same
-/// numbers. A Redis failure is counted, opens the <see cref="RedisCircuit"/> for
-/// <see cref="QuotaOptions.RedisBreakDuration"/> and is logged once per outage (and once when the
-/// shared count resumes): it never fails or holds up the request.
+/// numbers. While Redis is disconnected nothing is sent to it; a call that fails or times out opens
+/// the <see cref="RedisCircuit"/> for <see cref="QuotaOptions.RedisBreakDuration"/>. Every fallback is
+/// counted, an outage is logged once (and once more when the shared count resumes), and neither ever
+/// fails or holds up the request.
 /// </summary>
 internal sealed partial class QuotaDecider
 {
@@ -20,6 +21,7 @@ internal sealed partial class QuotaDecider
     private readonly TimeSpan _timeout;
     private readonly GatewayTelemetry _telemetry;
     private readonly ILogger<QuotaDecider> _logger;
+    private int _fallingBack;
 
     public QuotaDecider(
         RedisConnection redis,
@@ -39,19 +41,20 @@ internal sealed partial class QuotaDecider
     public async ValueTask<QuotaDecision> DecideAsync(QuotaSubject subject, long cost)
     {
         var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
-        if (_redis.IsConfigured && _circuit.TryEnter())
+        if (_redis.IsConfigured)
         {
             if (_redis.Database is not { } database)
             {
                 Fallback("disconnected", null);
             }
-            else
+            else if (_circuit.TryEnter())
             {
                 var taking = _shared.TakeAsync(database, subject.Partition, subject.Limit, cost, now);
                 try
                 {
                     var decision = await taking.WaitAsync(_timeout);
-                    if (_circuit.Succeeded())
+                    _circuit.Succeeded();
+                    if (Volatile.Read(ref _fallingBack) == 1 && Interlocked.Exchange(ref _fallingBack, 0) == 1)
                     {
                         LogResumed(_logger);
                     }
@@ -62,11 +65,13 @@ internal sealed partial class QuotaDecider
                 {
                     // The command may still end later; observe it so its fault is not reported as unobserved.
                     _ = taking.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                    _circuit.Failed();
                     Fallback("timeout", exception);
                 }
                 catch (Exception exception)
                 {
                     // Whatever Redis (or the connection to it) did, the request is decided locally.
+                    _circuit.Failed();
                     Fallback("error", exception);
                 }
             }
@@ -78,7 +83,7 @@ internal sealed partial class QuotaDecider
     private void Fallback(string reason, Exception? exception)
     {
         _telemetry.QuotaRedisFallback(reason);
-        if (_circuit.Failed())
+        if (Volatile.Read(ref _fallingBack) == 0 && Interlocked.Exchange(ref _fallingBack, 1) == 0)
         {
             LogFallingBack(_logger, reason, exception);
         }

@@ -1,9 +1,13 @@
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Maestro.Gateway.Quotas;
 
-/// <summary>Stops the gateway at start-up with a message naming the quota setting that is wrong.</summary>
-internal sealed class QuotaOptionsValidator : IValidateOptions<QuotaOptions>
+/// <summary>
+/// Stops the gateway at start-up with a message naming the quota setting that is wrong, Redis's
+/// connection string included (a running gateway never finds out later).
+/// </summary>
+internal sealed class QuotaOptionsValidator(IConfiguration configuration) : IValidateOptions<QuotaOptions>
 {
     public ValidateOptionsResult Validate(string? name, QuotaOptions options)
     {
@@ -40,6 +44,18 @@ internal sealed class QuotaOptionsValidator : IValidateOptions<QuotaOptions>
         if (options.RedisBreakDuration < TimeSpan.Zero)
         {
             errors.Add($"{QuotaOptions.SectionName}:RedisBreakDuration must not be negative.");
+        }
+
+        if (configuration.GetConnectionString(RedisConnection.ConnectionStringName) is { Length: > 0 } redis)
+        {
+            try
+            {
+                ConfigurationOptions.Parse(redis);
+            }
+            catch (ArgumentException exception)
+            {
+                errors.Add($"ConnectionStrings:{RedisConnection.ConnectionStringName} is not a Redis connection string StackExchange.Redis can read: {exception.Message}");
+            }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -19,24 +19,20 @@ internal sealed class RedisCircuit(TimeProvider time, TimeSpan breakDuration)
             || (time.GetTimestamp() >= openUntil && Interlocked.CompareExchange(ref _probing, 1, 0) == 0);
     }
 
-    /// <summary>Redis answered. Returns whether that closed an open circuit.</summary>
-    public bool Succeeded()
+    /// <summary>Redis answered: close the circuit (a no-op, without a write, while it is closed).</summary>
+    public void Succeeded()
     {
-        if (Volatile.Read(ref _openUntil) == 0)
+        if (Volatile.Read(ref _openUntil) != 0)
         {
-            return false;
+            Volatile.Write(ref _openUntil, 0);
+            Volatile.Write(ref _probing, 0);
         }
-
-        var wasOpen = Interlocked.Exchange(ref _openUntil, 0) != 0;
-        Volatile.Write(ref _probing, 0);
-        return wasOpen;
     }
 
-    /// <summary>Redis failed or timed out. Returns whether that opened a closed circuit.</summary>
-    public bool Failed()
+    /// <summary>Redis failed or timed out: open the circuit for a break from now.</summary>
+    public void Failed()
     {
-        var wasClosed = Interlocked.Exchange(ref _openUntil, Math.Max(1, time.GetTimestamp() + _breakTicks)) == 0;
+        Volatile.Write(ref _openUntil, Math.Max(1, time.GetTimestamp() + _breakTicks));
         Volatile.Write(ref _probing, 0);
-        return wasClosed;
     }
 }

@@ -121,6 +121,30 @@ public sealed class QuotaSharingTests : IAsyncLifetime
         Assert.Equal(3, admitted);
     }
 
+    [Fact]
+    public async Task Predict_RedisHangs_DecidedLocallyAfterTheShortTimeoutNeverAServerError()
+    {
+        var before = await _a.MetricsAsync();
+
+        // Redis stops answering anyone (the connections stay open) for far longer than this test.
+        await _redis.Database.ExecuteAsync("CLIENT", "PAUSE", "60000", "ALL");
+
+        var caller = $"key={Guid.NewGuid():N};plan=test";
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await _a.Client.SendAsync(QuotaGateway.Predict(caller));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK,
+            HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        var after = await _a.MetricsAsync();
+        Assert.True(PrometheusText.Sum(after, "maestro_gateway_quota_redis_fallbacks_total", "reason=\"timeout\"")
+            > PrometheusText.Sum(before, "maestro_gateway_quota_redis_fallbacks_total", "reason=\"timeout\""));
+        Assert.Equal(6, Decisions(after, "local") - Decisions(before, "local"));
+    }
+
     /// <summary>Requests of a generous key through both replicas until cancelled; their statuses.</summary>
     private async Task<List<HttpStatusCode>> SteadyLoadAsync(CancellationToken stop)
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using Maestro.Gateway.Quotas;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Maestro.Gateway.Tests.Quotas;
@@ -46,7 +47,7 @@ public sealed class QuotaUnitTests
         options.Plans["free"].Burst = 0;
         options.Plans[QuotaOptions.UnlimitedPlan] = new() { RequestsPerMinute = 1, Burst = 1 };
 
-        var result = new QuotaOptionsValidator().Validate(null, options);
+        var result = Validator().Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains(result.Failures!, f => f.Contains("Gateway:Quotas:Plans:free:Burst must be at least 1"));
@@ -55,7 +56,19 @@ public sealed class QuotaUnitTests
     }
 
     [Fact]
-    public void Validate_Defaults_Pass() => Assert.True(new QuotaOptionsValidator().Validate(null, new QuotaOptions()).Succeeded);
+    public void Validate_Defaults_Pass() => Assert.True(Validator().Validate(null, new QuotaOptions()).Succeeded);
+
+    [Fact]
+    public void Validate_UnreadableRedisConnectionString_NamesIt()
+    {
+        var result = Validator(("ConnectionStrings:redis", "127.0.0.1:6379,connectTimeout=soon")).Validate(null, new QuotaOptions());
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.StartsWith("ConnectionStrings:redis is not a Redis connection string", StringComparison.Ordinal));
+    }
+
+    private static QuotaOptionsValidator Validator(params (string Key, string Value)[] settings) =>
+        new(new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build());
 
     [Fact]
     public void Circuit_AfterFailure_SkipsRedisForTheBreakThenLetsOneCallTry()
@@ -64,8 +77,7 @@ public sealed class QuotaUnitTests
         var circuit = new RedisCircuit(time, TimeSpan.FromSeconds(5));
         Assert.True(circuit.TryEnter());
 
-        Assert.True(circuit.Failed());
-        Assert.False(circuit.Failed()); // already open: an outage opens it (and is logged) once
+        circuit.Failed();
         Assert.False(circuit.TryEnter());
         time.Advance(TimeSpan.FromSeconds(4.9));
         Assert.False(circuit.TryEnter());
@@ -74,9 +86,9 @@ public sealed class QuotaUnitTests
         Assert.True(circuit.TryEnter());
         Assert.False(circuit.TryEnter()); // one probe at a time
 
-        Assert.True(circuit.Succeeded());
+        circuit.Succeeded();
         Assert.True(circuit.TryEnter());
-        Assert.False(circuit.Succeeded());
+        Assert.True(circuit.TryEnter()); // closed: everyone may try
     }
 
     [Fact]
@@ -88,7 +100,7 @@ public sealed class QuotaUnitTests
         time.Advance(TimeSpan.FromSeconds(5));
         Assert.True(circuit.TryEnter());
 
-        Assert.False(circuit.Failed());
+        circuit.Failed();
         Assert.False(circuit.TryEnter());
         time.Advance(TimeSpan.FromSeconds(5));
         Assert.True(circuit.TryEnter());
