@@ -424,6 +424,8 @@ if wants load; then
   gateway_pid=$(resource_field gateway pid)
   worker_pid=$(resource_field worker pid)
   worker_port=$(resource_field worker port)
+  redis_pid=$(resource_field redis pid)
+  [ -n "$redis_pid" ] || fail "the AppHost started no redis-server, which (c) measures; install it (apt-get install redis-server)"
   [ -n "$worker_port" ] && [ -n "$gateway_pid" ] || fail "the dashboard lists no worker or gateway: $ah_resources"
 
   yarp_kestrel_port=$(free_port)
@@ -448,14 +450,14 @@ if wants load; then
     "yarp=$yarp_worker_pid" "worker=$worker_pid"
   scenario gateway "(c)" "gateway → worker predict, API key + Redis quota" \
     "$ah_url$predict_path" "$work/predict.json" "$api_key" 1 worker '"probability"' \
-    "gateway=$gateway_pid" "worker=$worker_pid"
+    "gateway=$gateway_pid" "worker=$worker_pid" "redis=$redis_pid"
   also_vs[gateway]=yarp_worker
   scenario v2 "(d)" "V2 infer through the gateway" \
     "$ah_url/v2/models/fraud-detector/infer" "$work/v2.json" "$api_key" 1 gateway '"outputs"' \
-    "gateway=$gateway_pid" "worker=$worker_pid"
+    "gateway=$gateway_pid" "worker=$worker_pid" "redis=$redis_pid"
   scenario batch "(e)" "batch_predict of 100 rows through the gateway" \
     "$ah_url/api/v1/models/fraud-detector/batch_predict" "$work/batch100.json" "$api_key" 100 gateway '"predictions"' \
-    "gateway=$gateway_pid" "worker=$worker_pid"
+    "gateway=$gateway_pid" "worker=$worker_pid" "redis=$redis_pid"
   scenario mlp_off "(f)" "mlp predict, worker direct, 64 connections, dynamic batching off" \
     "http://127.0.0.1:$worker_port/api/v1/models/mlp-unbatched/predict" "$work/mlp.json" "" 1 "" '"probability"' \
     "worker=$worker_pid"
