@@ -6,7 +6,9 @@ namespace Maestro.Gateway.Quotas;
 /// The gateway's connection to Redis (<c>ConnectionStrings:redis</c>), opened in the background at
 /// start-up and re-opened by StackExchange.Redis whenever Redis comes back. Nothing waits for it: until
 /// it is connected, <see cref="Database"/> is <c>null</c> and callers use their fallback. Commands fail
-/// at once while disconnected (no backlog) and time out after <see cref="QuotaOptions.RedisTimeout"/>.
+/// at once while disconnected (no backlog). The connection keeps StackExchange.Redis's own timeouts
+/// (seconds): set as short as a request's deadline, a busy machine makes it drop healthy connections.
+/// Callers put their own, shorter deadline on each command (<see cref="QuotaOptions.RedisTimeout"/>).
 /// </summary>
 internal sealed partial class RedisConnection : IAsyncDisposable
 {
@@ -14,7 +16,7 @@ internal sealed partial class RedisConnection : IAsyncDisposable
 
     private readonly Task<ConnectionMultiplexer>? _connecting;
 
-    public RedisConnection(IConfiguration configuration, Microsoft.Extensions.Options.IOptions<QuotaOptions> options, ILogger<RedisConnection> logger)
+    public RedisConnection(IConfiguration configuration, ILogger<RedisConnection> logger)
     {
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -23,12 +25,9 @@ internal sealed partial class RedisConnection : IAsyncDisposable
             return;
         }
 
-        var timeout = (int)Math.Ceiling(options.Value.RedisTimeout.TotalMilliseconds);
         var redis = ConfigurationOptions.Parse(connectionString);
         redis.AbortOnConnectFail = false;
         redis.BacklogPolicy = BacklogPolicy.FailFast;
-        redis.AsyncTimeout = timeout;
-        redis.SyncTimeout = timeout;
         redis.ReconnectRetryPolicy = new LinearRetry(1000);
         _connecting = ConnectAsync(redis, logger);
     }

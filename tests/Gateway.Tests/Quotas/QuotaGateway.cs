@@ -16,6 +16,9 @@ namespace Maestro.Gateway.Tests.Quotas;
 /// <c>test</c> of 60 requests per minute in bursts of 3, its quota clock held still by the test (so
 /// refill never blurs a count), callers named per request (<see cref="TestCallerClaims"/>) and every
 /// route served by one echo backend. Several instances on one Redis are several gateway replicas.
+/// A decision waits up to 10 s for Redis: on a loaded machine the production 250 ms could turn a shared
+/// decision into a local one, and the tests count exactly. (Redis down is noticed at once: its
+/// connection closes.) Redis is skipped for 0.2 s after a failure.
 /// </summary>
 internal sealed class QuotaGateway : IAsyncDisposable
 {
@@ -41,6 +44,7 @@ internal sealed class QuotaGateway : IAsyncDisposable
             builder.UseSetting($"Gateway:Quotas:Plans:{TestPlan}:RequestsPerMinute", "60");
             builder.UseSetting($"Gateway:Quotas:Plans:{TestPlan}:Burst", "3");
             builder.UseSetting("Gateway:Quotas:RedisBreakDuration", "00:00:00.2");
+            builder.UseSetting("Gateway:Quotas:RedisTimeout", "00:00:10");
             if (redis is not null)
             {
                 builder.UseSetting("ConnectionStrings:redis", redis.ConnectionString);

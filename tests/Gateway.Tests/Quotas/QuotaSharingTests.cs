@@ -124,7 +124,10 @@ public sealed class QuotaSharingTests : IAsyncLifetime
     [Fact]
     public async Task Predict_RedisHangs_DecidedLocallyAfterTheShortTimeoutNeverAServerError()
     {
-        var before = await _a.MetricsAsync();
+        // A replica with the production deadline for Redis (the test gateways wait longer; see QuotaGateway).
+        await using var replica = QuotaGateway.Start(_backend, _redis.Server, _clock, ("Gateway:Quotas:RedisTimeout", "00:00:00.25"));
+        await replica.WaitForRedisHealthAsync("Healthy");
+        var before = await replica.MetricsAsync();
 
         // Redis stops answering anyone (the connections stay open) for far longer than this test.
         await _redis.Database.ExecuteAsync("CLIENT", "PAUSE", "60000", "ALL");
@@ -133,13 +136,13 @@ public sealed class QuotaSharingTests : IAsyncLifetime
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 6; i++)
         {
-            using var response = await _a.Client.SendAsync(QuotaGateway.Predict(caller));
+            using var response = await replica.Client.SendAsync(QuotaGateway.Predict(caller));
             statuses.Add(response.StatusCode);
         }
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK,
             HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
-        var after = await _a.MetricsAsync();
+        var after = await replica.MetricsAsync();
         Assert.True(PrometheusText.Sum(after, "maestro_gateway_quota_redis_fallbacks_total", "reason=\"timeout\"")
             > PrometheusText.Sum(before, "maestro_gateway_quota_redis_fallbacks_total", "reason=\"timeout\""));
         Assert.Equal(6, Decisions(after, "local") - Decisions(before, "local"));
