@@ -6,9 +6,10 @@
 #
 # With no group named, every group runs:
 #   load    wrk at 32 connections: (a) a bare Kestrel endpoint, (b) the worker's predict direct,
-#           (c) gateway -> worker predict with an API key, (d) V2 infer and (e) batch_predict of 100
-#           through the gateway, plus bare YARP hops in front of (a) and (b); (f) predict of the
-#           64-512-512-10 MLP (mlp-512.onnx) on the worker at 64 connections, dynamic batching off and on. Every scenario runs once per
+#           (c) gateway -> worker predict with an API key on a plan with a Redis quota, (d) V2 infer and
+#           (e) batch_predict of 100 through the gateway (the same key and quota), plus bare YARP hops in
+#           front of (a) and (b); (f) predict of the 64-512-512-10 MLP (mlp-512.onnx) on the worker at 64
+#           connections, dynamic batching off and on. Every scenario runs once per
 #           round, rounds repeat (A B C ... A B C ...), and ratios come from the medians.
 #   cold    AppHost start to the first successful prediction, a fresh data directory each time.
 #   memory  one worker holding 1 model, then 20 (fraud-detector.onnx registered under 20 names).
@@ -358,7 +359,6 @@ row() {
   for cell in "$@"; do line+=" $cell |"; done
   echo "$line" >>"$table"
 }
-not_yet() { row "$1" "not yet measurable (needs issue $2)" "" "" "" "" "" ""; }
 
 load_row() {
   local id=$1 rps p50 p99 errors requests rss_cell="" cpu_cell="" entry name vs="—" base other
@@ -412,7 +412,10 @@ if wants load; then
   kestrel_pid=$last_pid
 
   # The same mlp-512.onnx under two names, one with dynamic batching switched off for it alone.
-  apphost_env=("Worker__Batching__Models__mlp-unbatched__Enabled=false")
+  # Plan "bench": a Redis quota so large it never refuses, so every request through the gateway with
+  # the key created below pays for a real shared quota decision (one EVALSHA) and nothing is refused.
+  apphost_env=("Worker__Batching__Models__mlp-unbatched__Enabled=false"
+    "Gateway__Quotas__Plans__bench__RequestsPerMinute=1000000000" "Gateway__Quotas__Plans__bench__Burst=1000000000")
   start_apphost load 1 --no-seed
   apphost_env=()
   load_apphost=$ah_pid
@@ -420,9 +423,15 @@ if wants load; then
   register fraud-detector samples/models/fraud-detector.onnx
   register mlp samples/models/mlp-512.onnx
   register mlp-unbatched samples/models/mlp-512.onnx
+  # What a client holds: an API key with scope predict on plan "bench", created through the admin API.
+  client_key=$(curl -sS --fail-with-body --max-time 60 -X POST "$ah_url/admin/api-keys" -H "X-API-Key: $api_key" \
+    -H 'Content-Type: application/json' -d '{"name": "bench", "scopes": ["predict"], "plan": "bench"}' |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])') || fail "could not create the bench API key"
   gateway_pid=$(resource_field gateway pid)
   worker_pid=$(resource_field worker pid)
   worker_port=$(resource_field worker port)
+  redis_pid=$(resource_field redis pid)
+  [ -n "$redis_pid" ] || fail "the AppHost started no redis-server, which (c) measures; install it (apt-get install redis-server)"
   [ -n "$worker_port" ] && [ -n "$gateway_pid" ] || fail "the dashboard lists no worker or gateway: $ah_resources"
 
   yarp_kestrel_port=$(free_port)
@@ -445,16 +454,16 @@ if wants load; then
   scenario yarp_worker "(b′)" "bare YARP hop → worker predict" \
     "http://127.0.0.1:$yarp_worker_port$predict_path" "$work/predict.json" "" 1 worker '"probability"' \
     "yarp=$yarp_worker_pid" "worker=$worker_pid"
-  scenario gateway "(c)" "gateway → worker predict, API key" \
-    "$ah_url$predict_path" "$work/predict.json" "$api_key" 1 worker '"probability"' \
-    "gateway=$gateway_pid" "worker=$worker_pid"
+  scenario gateway "(c)" "gateway → worker predict, API key + Redis quota" \
+    "$ah_url$predict_path" "$work/predict.json" "$client_key" 1 worker '"probability"' \
+    "gateway=$gateway_pid" "worker=$worker_pid" "redis=$redis_pid"
   also_vs[gateway]=yarp_worker
   scenario v2 "(d)" "V2 infer through the gateway" \
-    "$ah_url/v2/models/fraud-detector/infer" "$work/v2.json" "$api_key" 1 gateway '"outputs"' \
-    "gateway=$gateway_pid" "worker=$worker_pid"
+    "$ah_url/v2/models/fraud-detector/infer" "$work/v2.json" "$client_key" 1 gateway '"outputs"' \
+    "gateway=$gateway_pid" "worker=$worker_pid" "redis=$redis_pid"
   scenario batch "(e)" "batch_predict of 100 rows through the gateway" \
-    "$ah_url/api/v1/models/fraud-detector/batch_predict" "$work/batch100.json" "$api_key" 100 gateway '"predictions"' \
-    "gateway=$gateway_pid" "worker=$worker_pid"
+    "$ah_url/api/v1/models/fraud-detector/batch_predict" "$work/batch100.json" "$client_key" 100 gateway '"predictions"' \
+    "gateway=$gateway_pid" "worker=$worker_pid" "redis=$redis_pid"
   scenario mlp_off "(f)" "MLP 64→512→512→10 predict, worker direct, 64 connections, dynamic batching off" \
     "http://127.0.0.1:$worker_port/api/v1/models/mlp-unbatched/predict" "$work/mlp.json" "" 1 "" '"probability"' \
     "worker=$worker_pid"
@@ -463,6 +472,16 @@ if wants load; then
     "worker=$worker_pid"
   conns[mlp_off]=64 conns[mlp_on]=64
   batch_model[mlp_off]=mlp-unbatched batch_model[mlp_on]=mlp
+
+  # The quota really is on, and shared through Redis: the gateway's answer names the plan.
+  post_until_ok 60 "$ah_url$predict_path" "$work/predict.json" "$client_key" || fail "the gateway does not answer predict"
+  curl -s -D - -o /dev/null -X POST "$ah_url$predict_path" -H 'Content-Type: application/json' -H "X-API-Key: $client_key" \
+    --data-binary "@$work/predict.json" | grep -qi '^RateLimit-Policy: "bench"' || fail "the gateway's answer carries no RateLimit-Policy of plan bench"
+  quota_decisions() {
+    curl -s --max-time 5 "$ah_url/metrics" -H "X-API-Key: $api_key" | awk -v store="store=\"$1\"" '
+      /^maestro_gateway_quota_decisions_total\{/ && index($0, store) {s += $NF} END {printf "%d\n", s}'
+  }
+  shared_before=$(quota_decisions shared) local_before=$(quota_decisions local)
 
   for id in "${order[@]}"; do
     post_until_ok 60 "${url[$id]}" "${body[$id]}" "${key[$id]}" || fail "${label[$id]} does not answer 200 at ${url[$id]}"
@@ -480,8 +499,8 @@ if wants load; then
   done
 
   for id in kestrel yarp_kestrel worker yarp_worker gateway; do load_row "$id"; done
-  not_yet "(c) gateway → worker predict, API key + Redis quota" 5
   for id in v2 batch mlp_off mlp_on; do load_row "$id"; done
+  shared_decisions=$(($(quota_decisions shared) - shared_before)) local_decisions=$(($(quota_decisions local) - local_before))
 
   log "load: stopping"
   for pid in "$yarp_worker_pid" "$yarp_kestrel_pid" "$kestrel_pid"; do stop_pid "$pid" 10; forget "$pid"; done
@@ -601,7 +620,7 @@ if wants micro; then
       echo '```'
       echo
       awk '/^\/\/ \* Summary \*/ {s = 1; next} s && /^\|/ {print; t = 1; next} s && t {s = 0; t = 0; print ""}' "$work/bdn.log"
-      echo "Not yet measurable: the gateway's quota decision and its OpenAPI merge (needs issue 5)."
+      echo "Not yet measurable: the gateway's OpenAPI merge (needs issue 5)."
     )
   else
     tail -n 40 "$work/bdn.log" >&2
@@ -620,6 +639,11 @@ echo "commit $commit$dirty · $(nproc) cores · $(free -m | awk '/^Mem:/ {printf
   "load average $load_at_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at the end · took $((elapsed / 60)) min $((elapsed % 60)) s"
 echo
 [ "$(wc -l <"$table")" -le 2 ] || cat "$table" # header only when just micro ran
+if [ -n "${shared_decisions:-}" ]; then
+  echo
+  echo "Quota decisions the gateway made during (c), (d) and (e), warm-ups included: $(thousands "$shared_decisions") on the count" \
+    "shared through Redis, $(thousands "$local_decisions") on its own (Redis unavailable)."
+fi
 if [ -n "$micro_report" ]; then
   echo
   echo "### In-process hot paths (BenchmarkDotNet)"

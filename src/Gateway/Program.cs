@@ -2,6 +2,7 @@ using Maestro.Gateway.Apis;
 using Maestro.Gateway.Auth;
 using Maestro.Gateway.Errors;
 using Maestro.Gateway.Extensions;
+using Maestro.Gateway.Quotas;
 using Maestro.Gateway.Routing;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +18,7 @@ app.UseRequestId();
 app.UseGatewayCors();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseQuotas();
 
 app.MapDefaultEndpoints(metrics => metrics.WithRoutePolicy("Metrics"));
 app.MapGatewayApi();

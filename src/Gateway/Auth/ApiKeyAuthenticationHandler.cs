@@ -41,7 +41,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         var presented = values.ToString();
         if (Options.DevApiKey is { Length: > 0 } devKey && KeysEqual(presented, devKey))
         {
-            return Success(GatewayClaims.Principal(DevKeyId, Scopes.All, GatewayClaims.UnlimitedPlan, null, Scheme.Name));
+            return Success(GatewayClaims.Principal(DevKeyId, Scopes.All, Options.DevKeyPlan, null, Scheme.Name));
         }
 
         if (!ApiKeySecret.HasKeyShape(presented))

@@ -13,4 +13,10 @@ public sealed class ApiKeyOptions : AuthenticationSchemeOptions
     /// generated key here; empty means no admin key is accepted.
     /// </summary>
     public string? DevApiKey { get; set; }
+
+    /// <summary>
+    /// The development key's quota plan (default <c>unlimited</c>). <c>bench/run.sh</c> puts it on a
+    /// plan with a Redis quota to measure the full gateway path.
+    /// </summary>
+    public string DevKeyPlan { get; set; } = GatewayClaims.UnlimitedPlan;
 }

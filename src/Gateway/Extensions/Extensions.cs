@@ -2,6 +2,7 @@ using Maestro.Gateway.Auth;
 using Maestro.Gateway.Discovery;
 using Maestro.Gateway.Health;
 using Maestro.Gateway.OpenApi;
+using Maestro.Gateway.Quotas;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Maestro.Gateway.Resilience;
 using Maestro.Gateway.Routing;
@@ -31,6 +32,8 @@ internal static class Extensions
 
         builder.Services.AddSingleton<IDestinationResolver, ServiceDiscoveryDestinationResolver>();
         builder.Services.AddSingleton<UpstreamRetry>();
+        builder.Services.AddSingleton<UpstreamLatency>();
+        builder.AddQuotas();
         builder.Services.AddSingleton<BodyLimits>();
         builder.Services.AddOptions<GatewayLimitsOptions>()
             .Bind(builder.Configuration.GetSection(GatewayLimitsOptions.SectionName))
@@ -56,7 +59,8 @@ internal static class Extensions
         // GET /health reports each dependency, as the registry report's health endpoint does.
         builder.Services.AddHealthChecks()
             .Add(ClusterCheck(GatewayRoutes.RegistryCluster))
-            .Add(ClusterCheck(GatewayRoutes.WorkerCluster));
+            .Add(ClusterCheck(GatewayRoutes.WorkerCluster))
+            .AddCheck<RedisHealthCheck>(RedisConnection.ConnectionStringName);
 
         builder.AddGatewayOpenApi();
     }
@@ -70,11 +74,15 @@ internal static class Extensions
     /// <summary>Answers CORS preflights before authentication, for the configured origins only.</summary>
     public static void UseGatewayCors(this WebApplication app) => app.UseCors(CorsPolicy);
 
-    /// <summary>The proxy pipeline: body limits, then a retry around YARP's own load balancing and passive health steps.</summary>
+    /// <summary>
+    /// The proxy pipeline: body limits, then a retry around YARP's own load balancing and passive health
+    /// steps, then the upstream timer around each forwarding attempt.
+    /// </summary>
     public static void MapGatewayProxy(this WebApplication app)
     {
         var retry = app.Services.GetRequiredService<UpstreamRetry>();
         var limits = app.Services.GetRequiredService<BodyLimits>();
+        var latency = app.Services.GetRequiredService<UpstreamLatency>();
         app.MapReverseProxy(proxy =>
         {
             proxy.Use((context, next) => limits.InvokeAsync(context, () => next(context)));
@@ -82,6 +90,7 @@ internal static class Extensions
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
+            proxy.Use((context, next) => latency.InvokeAsync(context, () => next(context)));
         });
     }
 }
