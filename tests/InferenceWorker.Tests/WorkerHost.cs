@@ -32,10 +32,20 @@ internal sealed class WorkerHost : IAsyncDisposable
 
     /// <param name="settings">Worker configuration beyond the defaults, e.g. <c>Worker:MaxExtraVersions</c>.</param>
     /// <param name="services">Replaces worker services after the defaults, e.g. the batching clock.</param>
-    public WorkerHost(IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
+    /// <param name="registrySettings">Registry configuration beyond the defaults, e.g. <c>ConnectionStrings:redis</c>.</param>
+    public WorkerHost(
+        IReadOnlyDictionary<string, string>? settings = null,
+        Action<IServiceCollection>? services = null,
+        IReadOnlyDictionary<string, string>? registrySettings = null)
     {
         _registry = new WebApplicationFactory<registry::Program>().WithWebHostBuilder(builder =>
-            builder.UseSetting("Registry:DataDirectory", _registryData));
+        {
+            builder.UseSetting("Registry:DataDirectory", _registryData);
+            foreach (var (key, value) in registrySettings ?? new Dictionary<string, string>())
+            {
+                builder.UseSetting(key, value);
+            }
+        });
         Registry = _registry.CreateClient();
 
         _worker = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>

@@ -40,7 +40,8 @@ internal sealed partial class ModelBatchers
     /// The settings for <paramref name="model"/>: configuration, then its registry tags
     /// (<see cref="BatchingTags"/>); a tag that cannot be read is logged (once per loaded version) and ignored.
     /// </summary>
-    public BatchSettings SettingsFor(LoadedModel model) => _settings.GetValue(model, Resolve);
+    public BatchSettings SettingsFor(LoadedModel model) =>
+        _settings.TryGetValue(model, out var settings) ? settings : _settings.GetValue(model, Resolve);
 
     private BatchSettings Resolve(LoadedModel model)
     {
