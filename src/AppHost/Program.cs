@@ -9,7 +9,7 @@ if (!AppHostOptions.TryParse(args, out var options, out var error))
 
 var builder = DistributedApplication.CreateBuilder(options);
 
-var redis = builder.AddRedis("redis");
+var redis = builder.AddRedis("redis").WithDataDirectory(builder.DataPath("redis"));
 
 var registry = builder.AddProject("registry", ServiceProject.RegistryService)
     .WithEnvironment(replica => ("Registry__DataDirectory", builder.DataPath("registry")))

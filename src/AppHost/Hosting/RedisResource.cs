@@ -5,13 +5,23 @@ using System.Text;
 namespace Maestro.AppHost.Hosting;
 
 /// <summary>
-/// A throw-away <c>redis-server</c> on a free loopback port, without persistence. When
-/// <c>redis-server</c> is not installed the resource is unavailable: the gateway then keeps quotas in
-/// memory.
+/// A <c>redis-server</c> on a free loopback port. Without a data directory it keeps nothing; with one
+/// (<see cref="WithDataDirectory"/>) it appends every write to a file there, so what the platform keeps
+/// in Redis — API keys above all — survives a restart. When <c>redis-server</c> is not installed the
+/// resource is unavailable: the gateway then keeps quotas in memory and keys in a file.
 /// </summary>
 public sealed class RedisResource(string name) : Resource(name)
 {
+    private string? _dataDirectory;
+
     public string? ServerPath { get; } = FindOnPath("redis-server");
+
+    /// <summary>Keep the data in <paramref name="path"/> (an append-only file, flushed every second).</summary>
+    public RedisResource WithDataDirectory(string path)
+    {
+        _dataDirectory = Path.GetFullPath(path);
+        return this;
+    }
 
     public override bool IsAvailable => ServerPath is not null;
 
@@ -24,12 +34,24 @@ public sealed class RedisResource(string name) : Resource(name)
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--port", replica.Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" })
+        foreach (var argument in Arguments(replica.Port))
         {
             info.ArgumentList.Add(argument);
         }
 
         return info;
+    }
+
+    internal IEnumerable<string> Arguments(int port)
+    {
+        string[] common = ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--protected-mode", "yes"];
+        if (_dataDirectory is null)
+        {
+            return [.. common, "--appendonly", "no"];
+        }
+
+        Directory.CreateDirectory(_dataDirectory);
+        return [.. common, "--dir", _dataDirectory, "--appendonly", "yes", "--appendfsync", "everysec"];
     }
 
     public override async Task<bool> ProbeAsync(Replica replica, CancellationToken cancellationToken)
