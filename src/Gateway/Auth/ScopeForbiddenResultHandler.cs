@@ -21,7 +21,7 @@ internal sealed class ScopeForbiddenResultHandler(GatewayTelemetry telemetry) : 
             telemetry.AuthenticationFailed("forbidden");
             var granted = context.User.FindFirst(GatewayClaims.Scope)?.Value;
             await GatewayErrors.WriteAsync(context, StatusCodes.Status403Forbidden,
-                $"{context.Request.Method} {context.Request.Path} needs the '{missing.For(context.Request.Method)}' scope; "
+                $"{context.Request.Method} {context.Request.Path} needs the '{missing.For(context.Request)}' scope; "
                 + $"the credentials sent carry {(string.IsNullOrWhiteSpace(granted) ? "no scope" : $"'{granted}'")}.");
             return;
         }

@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Authorization;
 namespace Maestro.Gateway.Auth;
 
 /// <summary>
-/// The caller's <c>scope</c> claim must hold <see cref="ReadScope"/> for a GET, HEAD or OPTIONS and
-/// <see cref="WriteScope"/> for anything else (the two are the same for single-scope policies).
+/// The caller's <c>scope</c> claim must hold <see cref="ReadScope"/> for a GET, HEAD or OPTIONS — or a
+/// POST to one of <see cref="ReadsByPost"/> — and <see cref="WriteScope"/> for anything else (the two
+/// are the same for single-scope policies).
 /// </summary>
 internal sealed class ScopeRequirement(string readScope, string writeScope) : AuthorizationHandler<ScopeRequirement>, IAuthorizationRequirement
 {
@@ -16,14 +17,23 @@ internal sealed class ScopeRequirement(string readScope, string writeScope) : Au
 
     public string WriteScope { get; } = writeScope;
 
-    /// <summary>The scope a request with this method needs; unknown methods need the write scope.</summary>
-    public string For(string? method) =>
-        method is not null && (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method)) ? ReadScope : WriteScope;
+    /// <summary>
+    /// Reads that clients send as POST: MLflow's own client asks for a model's latest versions with a
+    /// POST, and a key that may only read the registry must be able to.
+    /// </summary>
+    public static IReadOnlyList<string> ReadsByPost { get; } = ["/api/2.0/mlflow/registered-models/get-latest-versions"];
+
+    /// <summary>The scope a request needs; unknown methods need the write scope.</summary>
+    public string For(HttpRequest? request) => request is not null && IsRead(request) ? ReadScope : WriteScope;
+
+    private static bool IsRead(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
+        || (HttpMethods.IsPost(request.Method) && ReadsByPost.Any(path => request.Path.Equals(path, StringComparison.OrdinalIgnoreCase)));
 
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
     {
-        var method = (context.Resource as HttpContext)?.Request.Method;
-        if (Scopes.Includes(context.User.FindFirst(GatewayClaims.Scope)?.Value, requirement.For(method)))
+        var request = (context.Resource as HttpContext)?.Request;
+        if (Scopes.Includes(context.User.FindFirst(GatewayClaims.Scope)?.Value, requirement.For(request)))
         {
             context.Succeed(requirement);
         }
