@@ -221,7 +221,7 @@ start_apphost() {
 
 wait_ready() {
   local deadline=$((SECONDS + 150))
-  until grep -q 'Maestro is ready' "$ah_log"; do
+  until grep -qs 'Maestro is ready' "$ah_log"; do
     alive "$ah_pid" || { tail -n 30 "$ah_log" >&2; fail "the AppHost exited before it was ready (log above)"; }
     [ "$SECONDS" -lt "$deadline" ] || { tail -n 30 "$ah_log" >&2; fail "the AppHost was not ready within 150 s"; }
     sleep 0.1
@@ -620,7 +620,6 @@ if wants micro; then
       echo '```'
       echo
       awk '/^\/\/ \* Summary \*/ {s = 1; next} s && /^\|/ {print; t = 1; next} s && t {s = 0; t = 0; print ""}' "$work/bdn.log"
-      echo "Not yet measurable: the gateway's OpenAPI merge (needs issue 5)."
     )
   else
     tail -n 40 "$work/bdn.log" >&2

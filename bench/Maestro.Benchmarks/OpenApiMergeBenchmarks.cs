@@ -36,7 +36,8 @@ public class OpenApiMergeBenchmarks
     {
         // The gateway as Program.cs builds it, started on a loopback port (YARP loads its routes on start):
         // its endpoints and its own document. Nothing calls it; the services behind it are never reached.
-        var builder = WebApplication.CreateBuilder();
+        // Development: the gateway makes itself a token signing key instead of refusing to start.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development });
         builder.Logging.ClearProviders();
         builder.Configuration["services:registry:http:0"] = "http://127.0.0.1:9";
         builder.Configuration["services:worker:http:0"] = "http://127.0.0.1:9";
