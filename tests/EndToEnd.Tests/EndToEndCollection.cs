@@ -16,3 +16,31 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Platform.DisposeAsync();
 }
+
+/// <summary>The platform plus a second gateway process on the same registry, workers and Redis.</summary>
+public sealed class TwoGatewaysFixture : IAsyncLifetime
+{
+    public AppHostProcess Platform { get; private set; } = null!;
+
+    public GatewayProcess Second { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Platform = await AppHostProcess.StartAsync(workers: 2, seed: true);
+        Second = await GatewayProcess.StartAsync(Platform);
+    }
+
+    public async Task DisposeAsync()
+    {
+        // Either may be missing when starting failed half way.
+        if (Second is { } second)
+        {
+            await second.DisposeAsync();
+        }
+
+        if (Platform is { } platform)
+        {
+            await platform.DisposeAsync();
+        }
+    }
+}
