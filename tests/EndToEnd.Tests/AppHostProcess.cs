@@ -52,7 +52,8 @@ public sealed class AppHostProcess : IAsyncDisposable
 
     public string Output => _output.Text;
 
-    public static async Task<AppHostProcess> StartAsync(int workers, bool seed)
+    /// <summary>Starts the AppHost; <paramref name="environment"/> is added to its own, which every service it starts inherits.</summary>
+    public static async Task<AppHostProcess> StartAsync(int workers, bool seed, IReadOnlyDictionary<string, string>? environment = null)
     {
         var assembly = BuiltAssembly("AppHost");
         Assert.True(File.Exists("/usr/bin/redis-server") || File.Exists("/usr/local/bin/redis-server"),
@@ -79,6 +80,10 @@ public sealed class AppHostProcess : IAsyncDisposable
         }
 
         info.Environment["MAESTRO_DEV_API_KEY"] = apiKey;
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[variable] = value;
+        }
         var process = new Process { StartInfo = info };
         var host = new AppHostProcess(process, gatewayPort, dashboardPort, dataDirectory, apiKey);
         host._output.Start(process);

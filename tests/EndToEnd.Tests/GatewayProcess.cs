@@ -32,8 +32,11 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public string Output => _output.Text;
 
-    /// <summary>Starts a gateway on <paramref name="platform"/>'s services and waits until its <c>/health</c> answers 200.</summary>
-    public static async Task<GatewayProcess> StartAsync(AppHostProcess platform)
+    /// <summary>
+    /// Starts a gateway on <paramref name="platform"/>'s services, with <paramref name="environment"/>
+    /// added (what the AppHost was given for its own), and waits until its <c>/health</c> answers 200.
+    /// </summary>
+    public static async Task<GatewayProcess> StartAsync(AppHostProcess platform, IReadOnlyDictionary<string, string> environment)
     {
         var assembly = AppHostProcess.BuiltAssembly("Gateway");
         var port = FreePorts.Next();
@@ -64,6 +67,11 @@ public sealed class GatewayProcess : IAsyncDisposable
             {
                 env[$"services__{replica.Resource}__http__{replica.Index}"] = $"http://127.0.0.1:{replica.Port}";
             }
+        }
+
+        foreach (var (variable, value) in environment)
+        {
+            env[variable] = value;
         }
 
         var process = new Process { StartInfo = info };

@@ -104,6 +104,7 @@ public sealed class ScaleOutTests(TwoGatewaysFixture fixture, ITestOutputHelper 
         var total = 0;
         var failures = new ConcurrentQueue<string>();
         var (atKill, atRestart, restartedAfter) = (0, 0, TimeSpan.Zero);
+        var retriesBefore = await RetriesAsync();
         using var stop = new CancellationTokenSource();
 
         // The development key is on the unlimited plan: quotas take no part.
@@ -156,12 +157,16 @@ public sealed class ScaleOutTests(TwoGatewaysFixture fixture, ITestOutputHelper 
             await Task.WhenAll(load);
         }
 
+        var retried = await RetriesAsync() - retriesBefore;
         output.WriteLine($"{total} predictions from {clients} clients over both gateways: {atKill} before the SIGKILL of worker-0, "
             + $"{atRestart - atKill} while it was down ({restartedAfter.TotalSeconds:0.0} s until the AppHost had it healthy again), "
-            + $"{total - atRestart} after; {failures.Count} failed.");
+            + $"{total - atRestart} after; {failures.Count} failed, {retried} retried on the other worker.");
 
         Assert.True(failures.Count * 1000 <= total,
             $"{failures.Count} of {total} predictions failed (more than 0.1%): {string.Join(" | ", failures.Take(10))}");
+
+        // Requests were sent to the dead worker and saved by the retry, rather than the kill missing the traffic.
+        Assert.True(retried > 0, "No request was retried after worker-0 was killed under load.");
     }
 
     /// <summary>A fraud-detector prediction, with <paramref name="key"/> or (null) the client's own key.</summary>
@@ -186,16 +191,30 @@ public sealed class ScaleOutTests(TwoGatewaysFixture fixture, ITestOutputHelper 
         return (created.GetProperty("id").GetString()!, created.GetProperty("key").GetString()!);
     }
 
-    /// <summary>How many times each gateway decided a quota on its own bucket because Redis did not answer in time.</summary>
+    /// <summary>How many times, and why, each gateway decided a quota on its own bucket because Redis did not answer.</summary>
     private async Task<string> QuotaFallbacksAsync()
     {
-        var counts = new List<double>();
+        var counts = new List<string>();
         foreach (var gateway in new[] { Platform.Http, Second.Http })
         {
-            counts.Add(PrometheusText.Sum(await gateway.GetStringAsync("/metrics"), "maestro_gateway_quota_redis_fallbacks_total"));
+            var metrics = await gateway.GetStringAsync("/metrics");
+            counts.Add(string.Join(" ", new[] { "disconnected", "timeout", "error" }
+                .Select(reason => $"{reason}={PrometheusText.Sum(metrics, "maestro_gateway_quota_redis_fallbacks_total", $"reason=\"{reason}\"")}")));
         }
 
-        return string.Join(", ", counts);
+        return string.Join("; ", counts);
+    }
+
+    /// <summary>Requests both gateways retried on another destination so far.</summary>
+    private async Task<double> RetriesAsync()
+    {
+        var retries = 0.0;
+        foreach (var gateway in new[] { Platform.Http, Second.Http })
+        {
+            retries += PrometheusText.Sum(await gateway.GetStringAsync("/metrics"), "maestro_gateway_upstream_retries_total");
+        }
+
+        return retries;
     }
 
     /// <summary>Predictions a worker has served since it started.</summary>
