@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using Maestro.Testing;
 
@@ -17,8 +15,7 @@ namespace Maestro.EndToEnd.Tests;
 public sealed class AppHostProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
-    private readonly Lock _outputLock = new();
+    private readonly CapturedOutput _output = new();
 
     private AppHostProcess(Process process, int gatewayPort, int dashboardPort, string dataDirectory, string apiKey)
     {
@@ -53,28 +50,18 @@ public sealed class AppHostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public string Output
-    {
-        get
-        {
-            lock (_outputLock)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _output.Text;
 
-    public static async Task<AppHostProcess> StartAsync(int workers, bool seed)
+    /// <summary>Starts the AppHost; <paramref name="environment"/> is added to its own, which every service it starts inherits.</summary>
+    public static async Task<AppHostProcess> StartAsync(int workers, bool seed, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var configuration = BuildMetadata("Maestro.Configuration");
-        var assembly = Path.Combine(TestPaths.RepositoryRoot, "src", "AppHost", "bin", configuration, BuildMetadata("Maestro.TargetFramework"), "Maestro.AppHost.dll");
-        Assert.True(File.Exists(assembly), $"The AppHost is not built: {assembly}");
+        var assembly = BuiltAssembly("AppHost");
         Assert.True(File.Exists("/usr/bin/redis-server") || File.Exists("/usr/local/bin/redis-server"),
             "redis-server is not installed; the README's test command installs it (apt-get install redis-server).");
 
         var dataDirectory = TestPaths.NewTempDirectory("e2e");
         var apiKey = "e2e-" + Guid.NewGuid().ToString("N");
-        var (gatewayPort, dashboardPort) = (FreePort(), FreePort());
+        var (gatewayPort, dashboardPort) = (FreePorts.Next(), FreePorts.Next());
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -93,13 +80,13 @@ public sealed class AppHostProcess : IAsyncDisposable
         }
 
         info.Environment["MAESTRO_DEV_API_KEY"] = apiKey;
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[variable] = value;
+        }
         var process = new Process { StartInfo = info };
         var host = new AppHostProcess(process, gatewayPort, dashboardPort, dataDirectory, apiKey);
-        process.OutputDataReceived += (_, e) => host.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        host._output.Start(process);
 
         await host.WaitUntilAsync(() => Task.FromResult(host.Output.Contains("Maestro is ready")), TimeSpan.FromSeconds(120), "the AppHost to report ready");
         return host;
@@ -185,24 +172,16 @@ public sealed class AppHostProcess : IAsyncDisposable
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private void Append(string? line)
+    /// <summary>
+    /// The built assembly of the project <c>src/{project}</c>, from the configuration these tests were
+    /// built in (the AppHost project reference builds every service first).
+    /// </summary>
+    public static string BuiltAssembly(string project)
     {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_outputLock)
-        {
-            _output.AppendLine(line);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var assembly = Path.Combine(TestPaths.RepositoryRoot, "src", project, "bin", BuildMetadata("Maestro.Configuration"),
+            BuildMetadata("Maestro.TargetFramework"), $"Maestro.{project}.dll");
+        Assert.True(File.Exists(assembly), $"{project} is not built: {assembly}");
+        return assembly;
     }
 
     private static string BuildMetadata(string key) =>
