@@ -9,7 +9,8 @@
 #           (c) gateway -> worker predict with an API key on a plan with a Redis quota, (d) V2 infer and
 #           (e) batch_predict of 100 through the gateway (the same key and quota), plus bare YARP hops in
 #           front of (a) and (b); (f) predict of the 64-512-512-10 MLP (mlp-512.onnx) on the worker at 64
-#           connections, dynamic batching off and on. Every scenario runs once per
+#           connections, dynamic batching off and on; (b4)/(c4) worker direct and the full gateway path at
+#           4 connections (the latency the gateway adds). Every scenario runs once per
 #           round, rounds repeat (A B C ... A B C ...), and ratios come from the medians.
 #   cold    AppHost start to the first successful prediction, a fresh data directory each time.
 #   memory  one worker holding 1 model, then 20 (fraud-detector.onnx registered under 20 names).
@@ -278,7 +279,7 @@ runs="$work/runs.tsv" rss="$work/rss.tsv" cpu="$work/cpu.tsv" busy="$work/busy.t
 : >"$cpu"
 : >"$busy"
 
-declare -A tag label url body key procs rows baseline also_vs check conns batch_model
+declare -A tag label url body key procs rows baseline also_vs p50_vs check conns batch_model
 order=()
 
 # scenario ID TAG LABEL URL BODY KEY ROWS BASELINE EXPECT PROCS...   (PROCS as name=pid)
@@ -387,6 +388,10 @@ load_row() {
     for other in ${also_vs[$id]:-}; do
       vs+="; ×$(ratio "$rps" "$(median "$runs" "$other" 2)") req/s, ×$(ratio "$p99" "$(median "$runs" "$other" 5)") p99 vs ${tag[$other]}"
     done
+    if [ -n "${p50_vs[$id]:-}" ]; then
+      other=${p50_vs[$id]}
+      vs+="; $(awk -v a="$p50" -v b="$(median "$runs" "$other" 4)" 'BEGIN {printf "%+.2f", a - b}') ms p50 vs ${tag[$other]}"
+    fi
   fi
   row "${label[$id]}" "$rate" "$(printf '%.2f ms' "$p50")" "$(printf '%.2f ms' "$p99")" \
     "$errors of $(thousands "$requests")" "$rss_cell" "$cpu_cell" "$vs"
@@ -458,6 +463,13 @@ if wants load; then
     "$ah_url$predict_path" "$work/predict.json" "$client_key" 1 worker '"probability"' \
     "gateway=$gateway_pid" "worker=$worker_pid" "redis=$redis_pid"
   also_vs[gateway]=yarp_worker
+  scenario worker4 "(b4)" "worker predict, direct, 4 connections" \
+    "http://127.0.0.1:$worker_port$predict_path" "$work/predict.json" "" 1 "" '"probability"' "worker=$worker_pid"
+  scenario gateway4 "(c4)" "gateway → worker predict, API key + Redis quota, 4 connections (goal: ≤ +0.3 ms p50 over (b4), p99 ≤ 2 ms)" \
+    "$ah_url$predict_path" "$work/predict.json" "$client_key" 1 worker4 '"probability"' \
+    "gateway=$gateway_pid" "worker=$worker_pid" "redis=$redis_pid"
+  conns[worker4]=4 conns[gateway4]=4
+  p50_vs[gateway4]=worker4
   scenario v2 "(d)" "V2 infer through the gateway" \
     "$ah_url/v2/models/fraud-detector/infer" "$work/v2.json" "$client_key" 1 gateway '"outputs"' \
     "gateway=$gateway_pid" "worker=$worker_pid" "redis=$redis_pid"
@@ -634,7 +646,7 @@ elapsed=$((SECONDS - started_at))
 echo "## Maestro bench, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 echo "commit $commit$dirty · $(nproc) cores · $(free -m | awk '/^Mem:/ {printf "%.1f", $2 / 1024}') GiB memory · $(uname -r) ·" \
-  "mode $mode: $rounds round(s) × ${duration} s per scenario after a ${warmup} s warm-up, wrk $threads threads × $connections connections (64 for f) ·" \
+  "mode $mode: $rounds round(s) × ${duration} s per scenario after a ${warmup} s warm-up, wrk $threads threads × $connections connections (64 for f, 4 for b4/c4) ·" \
   "load average $load_at_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at the end · took $((elapsed / 60)) min $((elapsed % 60)) s"
 echo
 [ "$(wc -l <"$table")" -le 2 ] || cat "$table" # header only when just micro ran
