@@ -1,3 +1,4 @@
+using Maestro.Gateway.Redis;
 using StackExchange.Redis;
 
 namespace Maestro.Gateway.Auth;
@@ -6,14 +7,14 @@ namespace Maestro.Gateway.Auth;
 /// Drops a revoked key from this replica's cache as soon as any replica publishes its revocation, and
 /// forgets the whole cache when the Redis connection comes back (notifications may have been missed).
 /// </summary>
-internal sealed partial class ApiKeyRevocationListener(IConnectionMultiplexer redis, ApiKeyCache cache, ILogger<ApiKeyRevocationListener> logger) : IHostedService
+internal sealed partial class ApiKeyRevocationListener(RedisConnection redis, ApiKeyCache cache, ILogger<ApiKeyRevocationListener> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        redis.ConnectionRestored += OnConnectionRestored;
+        redis.Multiplexer.ConnectionRestored += OnConnectionRestored;
         try
         {
-            await redis.GetSubscriber().SubscribeAsync(RedisApiKeyStore.RevocationChannel, (_, hash) => cache.Invalidate(hash.ToString()));
+            await redis.Multiplexer.GetSubscriber().SubscribeAsync(RedisApiKeyStore.RevocationChannel, (_, hash) => cache.Invalidate(hash.ToString()));
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -24,10 +25,10 @@ internal sealed partial class ApiKeyRevocationListener(IConnectionMultiplexer re
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        redis.ConnectionRestored -= OnConnectionRestored;
+        redis.Multiplexer.ConnectionRestored -= OnConnectionRestored;
         try
         {
-            await redis.GetSubscriber().UnsubscribeAsync(RedisApiKeyStore.RevocationChannel);
+            await redis.Multiplexer.GetSubscriber().UnsubscribeAsync(RedisApiKeyStore.RevocationChannel);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {

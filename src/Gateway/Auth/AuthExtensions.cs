@@ -1,8 +1,8 @@
+using Maestro.Gateway.Redis;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Maestro.Gateway.Auth;
 
@@ -11,8 +11,6 @@ internal static class AuthExtensions
 {
     /// <summary>The default scheme: <c>Bearer</c> when an Authorization header is sent, else <c>ApiKey</c>.</summary>
     public const string Scheme = "Maestro";
-
-    public const string RedisConnectionName = "redis";
 
     /// <summary>Where the file key store writes <c>api-keys.json</c> (without it and without Redis, keys live in memory).</summary>
     public const string DataDirectorySetting = "Gateway:DataDirectory";
@@ -50,16 +48,9 @@ internal static class AuthExtensions
     private static void AddKeyStore(IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        if (builder.Configuration.GetConnectionString(RedisConnectionName) is { Length: > 0 } connectionString)
+        if (builder.Configuration.GetConnectionString(RedisConnection.ConnectionStringName) is { Length: > 0 })
         {
-            services.TryAddSingleton<IConnectionMultiplexer>(_ =>
-            {
-                var options = ConfigurationOptions.Parse(connectionString);
-                options.AbortOnConnectFail = false;
-                // While Redis is down, fail at once (callers fall back) instead of queueing until a timeout.
-                options.BacklogPolicy = BacklogPolicy.FailFast;
-                return ConnectionMultiplexer.Connect(options);
-            });
+            services.TryAddSingleton<RedisConnection>();
             services.AddSingleton<IApiKeyStore, RedisApiKeyStore>();
             services.AddHostedService<ApiKeyRevocationListener>();
             return;
@@ -73,7 +64,7 @@ internal static class AuthExtensions
             if (store.FilePath is null)
             {
                 logger.LogWarning("Neither ConnectionStrings:{Redis} nor {Setting} is set: API keys are kept in memory and lost when the gateway stops.",
-                    RedisConnectionName, DataDirectorySetting);
+                    RedisConnection.ConnectionStringName, DataDirectorySetting);
             }
             else
             {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Maestro.Gateway.Redis;
 using StackExchange.Redis;
 
 namespace Maestro.Gateway.Auth;
@@ -9,14 +10,14 @@ namespace Maestro.Gateway.Auth;
 /// is published on <see cref="RevocationChannel"/> (the key's hash) so every replica drops it from its
 /// cache at once.
 /// </summary>
-internal sealed class RedisApiKeyStore(IConnectionMultiplexer redis) : IApiKeyStore
+internal sealed class RedisApiKeyStore(RedisConnection redis) : IApiKeyStore
 {
     public static readonly RedisKey RecordsByHash = "maestro:api-keys";
     public static readonly RedisKey HashesById = "maestro:api-keys:ids";
     public static readonly RedisKey LastUsedById = "maestro:api-keys:last-used";
     public static readonly RedisChannel RevocationChannel = RedisChannel.Literal("maestro:api-keys:revoked");
 
-    private IDatabase Database => redis.GetDatabase();
+    private IDatabase Database => redis.Multiplexer.GetDatabase();
 
     public Task AddAsync(ApiKeyRecord key, CancellationToken cancellationToken) => GuardAsync(async () =>
     {
@@ -68,7 +69,7 @@ internal sealed class RedisApiKeyStore(IConnectionMultiplexer redis) : IApiKeySt
             await Database.HashSetAsync(RecordsByHash, hash, Serialize(key));
         }
 
-        await redis.GetSubscriber().PublishAsync(RevocationChannel, key.Hash);
+        await redis.Multiplexer.GetSubscriber().PublishAsync(RevocationChannel, key.Hash);
         return key;
     });
 

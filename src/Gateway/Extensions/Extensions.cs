@@ -3,12 +3,13 @@ using Maestro.Gateway.Discovery;
 using Maestro.Gateway.Health;
 using Maestro.Gateway.OpenApi;
 using Maestro.Gateway.Quotas;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Maestro.Gateway.Redis;
 using Maestro.Gateway.Resilience;
 using Maestro.Gateway.Routing;
 using Maestro.Gateway.Telemetry;
 using Maestro.ServiceDefaults;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.ServiceDiscovery;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Maestro.Gateway.Quotas;
+using Maestro.Gateway.Redis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Maestro.Gateway.Health;

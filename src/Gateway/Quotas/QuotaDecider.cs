@@ -1,3 +1,4 @@
+using Maestro.Gateway.Redis;
 using Maestro.Gateway.Telemetry;
 using Microsoft.Extensions.Options;
 

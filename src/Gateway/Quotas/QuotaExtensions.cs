@@ -1,8 +1,9 @@
+using System.Threading.RateLimiting;
 using Maestro.Gateway.Errors;
+using Maestro.Gateway.Redis;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using System.Threading.RateLimiting;
 
 namespace Maestro.Gateway.Quotas;
 
@@ -22,7 +23,7 @@ internal static class QuotaExtensions
         services.AddSingleton<IValidateOptions<QuotaOptions>, QuotaOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(ClockKey, TimeProvider.System);
-        services.AddSingleton<RedisConnection>();
+        services.TryAddSingleton<RedisConnection>();
         services.AddSingleton<RedisTokenBuckets>();
         services.AddSingleton<LocalTokenBuckets>();
         services.AddSingleton<QuotaDecider>();

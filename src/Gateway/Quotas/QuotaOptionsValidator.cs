@@ -1,3 +1,4 @@
+using Maestro.Gateway.Redis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

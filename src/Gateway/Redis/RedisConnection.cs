@@ -1,10 +1,10 @@
 using StackExchange.Redis;
 
-namespace Maestro.Gateway.Quotas;
+namespace Maestro.Gateway.Redis;
 
 /// <summary>
-/// The gateway's connection to Redis (<c>ConnectionStrings:redis</c>), opened in the background at
-/// start-up and re-opened by StackExchange.Redis whenever Redis comes back. Nothing waits for it: until
+/// The gateway's one connection to Redis (<c>ConnectionStrings:redis</c>), shared by quotas and the
+/// API key store, opened in the background at start-up and re-opened by StackExchange.Redis whenever Redis comes back. Nothing waits for it: until
 /// it is connected, <see cref="Database"/> is <c>null</c> and callers use their fallback. Commands fail
 /// at once while disconnected (no backlog). The connection keeps StackExchange.Redis's own timeouts
 /// (seconds): set as short as a request's deadline, a busy machine makes it drop healthy connections.
@@ -38,6 +38,15 @@ internal sealed partial class RedisConnection : IAsyncDisposable
     public IDatabase? Database =>
         _connecting is { IsCompletedSuccessfully: true } connecting && connecting.Result.IsConnected ? connecting.Result.GetDatabase() : null;
 
+    /// <summary>
+    /// The multiplexer itself, for callers that need more than a database (pub/sub, connection events).
+    /// The first use waits until the first connection attempt has ended, connected or not; it keeps
+    /// reconnecting on its own.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Redis is not configured.</exception>
+    public IConnectionMultiplexer Multiplexer =>
+        (_connecting ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.")).GetAwaiter().GetResult();
+
     public async ValueTask DisposeAsync()
     {
         if (_connecting is { IsCompletedSuccessfully: true } connecting)
@@ -63,6 +72,6 @@ internal sealed partial class RedisConnection : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "No Redis configured (ConnectionStrings:redis): quotas are counted by each gateway instance alone.")]
     private static partial void LogNotConfigured(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis at {Endpoints} is not reachable yet; quotas are counted per instance until it is.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis at {Endpoints} is not reachable yet; until it is, quotas are counted per instance and only API keys already cached are recognised.")]
     private static partial void LogNotConnected(ILogger logger, string endpoints);
 }
