@@ -86,25 +86,36 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public ValueTask DisposeAsync() => new(StopAsync());
 
-    private async Task<bool> PingAsync()
+    private async Task<bool> PingAsync() => await TryCommandAsync(Port, "PING") == "+PONG";
+
+    /// <summary>Sends one command to the Redis on <paramref name="port"/>; the reply, or <c>null</c> when nothing answers.</summary>
+    public static async Task<string?> TryCommandAsync(int port, params string[] parts)
     {
         try
         {
-            using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", Port);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray());
-            var buffer = new byte[16];
-            var read = await stream.ReadAsync(buffer);
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+            return await CommandAsync(port, parts);
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is SocketException or IOException)
         {
-            return false;
+            return null;
         }
-        catch (IOException)
+    }
+
+    /// <summary>Sends one command in RESP and returns the reply without its final CRLF (e.g. <c>+OK</c>, <c>$4\r\nkept</c>).</summary>
+    public static async Task<string> CommandAsync(int port, params string[] parts)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port);
+        var request = new StringBuilder($"*{parts.Length}\r\n");
+        foreach (var part in parts)
         {
-            return false;
+            request.Append($"${Encoding.UTF8.GetByteCount(part)}\r\n{part}\r\n");
         }
+
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()));
+        var buffer = new byte[256];
+        var read = await stream.ReadAsync(buffer);
+        return Encoding.UTF8.GetString(buffer, 0, read).TrimEnd('\r', '\n');
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
-using System.Text;
 using Maestro.AppHost.Hosting;
 using Maestro.Testing;
 
@@ -27,14 +25,14 @@ public sealed class RedisResourceTests
 
         using (var first = await StartAsync(redis, port))
         {
-            Assert.Equal("+OK", await CommandAsync(port, "SET", "maestro:test", "kept"));
+            Assert.Equal("+OK", await RedisServer.CommandAsync(port, "SET", "maestro:test", "kept"));
             await StopAsync(first);
         }
 
         using var second = await StartAsync(redis, port);
         try
         {
-            Assert.Equal("$4\r\nkept", await CommandAsync(port, "GET", "maestro:test"));
+            Assert.Equal("$4\r\nkept", await RedisServer.CommandAsync(port, "GET", "maestro:test"));
         }
         finally
         {
@@ -55,7 +53,7 @@ public sealed class RedisResourceTests
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await TryCommandAsync(port, "PING") != "+PONG")
+        while (await RedisServer.TryCommandAsync(port, "PING") != "+PONG")
         {
             Assert.True(DateTime.UtcNow < deadline && !process.HasExited, "redis-server did not start");
             await Task.Delay(50);
@@ -69,35 +67,5 @@ public sealed class RedisResourceTests
     {
         ProcessSignals.Terminate(process);
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
-    }
-
-    private static async Task<string?> TryCommandAsync(int port, params string[] parts)
-    {
-        try
-        {
-            return await CommandAsync(port, parts);
-        }
-        catch (Exception ex) when (ex is SocketException or IOException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Sends one command in RESP and returns the reply without its final CRLF.</summary>
-    private static async Task<string> CommandAsync(int port, params string[] parts)
-    {
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", port);
-        var request = new StringBuilder($"*{parts.Length}\r\n");
-        foreach (var part in parts)
-        {
-            request.Append($"${Encoding.UTF8.GetByteCount(part)}\r\n{part}\r\n");
-        }
-
-        var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()));
-        var buffer = new byte[256];
-        var read = await stream.ReadAsync(buffer);
-        return Encoding.UTF8.GetString(buffer, 0, read).TrimEnd('\r', '\n');
     }
 }
