@@ -1,5 +1,4 @@
 using Maestro.Gateway.Auth;
-using Maestro.Gateway.Discovery;
 using Maestro.Gateway.Health;
 using Maestro.Gateway.OpenApi;
 using Maestro.Gateway.Quotas;
@@ -11,7 +10,6 @@ using Maestro.ServiceDefaults;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using Yarp.ReverseProxy.ServiceDiscovery;
 
 namespace Maestro.Gateway.Extensions;
 
@@ -31,7 +29,6 @@ internal static class Extensions
         builder.Services.AddSingleton<GatewayTelemetry>();
         builder.AddGatewayAuth();
 
-        builder.Services.AddSingleton<IDestinationResolver, ServiceDiscoveryDestinationResolver>();
         builder.Services.AddSingleton<UpstreamRetry>();
         builder.Services.AddSingleton<UpstreamLatency>();
         builder.AddQuotas();
@@ -55,7 +52,9 @@ internal static class Extensions
                 builder.Configuration.GetValue(ActiveHealthChecksSetting, true)
                     ? builder.Configuration.GetValue(HealthCheckIntervalSetting, TimeSpan.FromSeconds(2))
                     : null))
-            .AddTransforms(CallerForwarding.Apply);
+            .AddTransforms(CallerForwarding.Apply)
+            // http://worker → one destination per endpoint discovery knows (services__worker__http__N), re-resolved when they change.
+            .AddServiceDiscoveryDestinationResolver();
 
         // GET /health reports each dependency, as the registry report's health endpoint does.
         builder.Services.AddHealthChecks()
