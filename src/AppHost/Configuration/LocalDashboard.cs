@@ -7,7 +7,7 @@ namespace Maestro.AppHost.Configuration;
 /// What the Aspire dashboard needs to run on a laptop without an HTTPS development certificate or a
 /// login token: plain-HTTP endpoints (the dashboard on <c>--dashboard-port</c>, OTLP and the resource
 /// service on free ports) and anonymous access; and an AppHost that exits only once DCP has stopped
-/// every resource. Handed to Aspire as configuration; whatever the environment (or the <c>http</c>
+/// every resource; one-line console logs. Handed to Aspire as configuration; whatever the environment (or the <c>http</c>
 /// launch profile) already sets is kept, except the dashboard's URL, which <c>--dashboard-port</c> decides.
 /// </summary>
 internal static class LocalDashboard
@@ -30,6 +30,11 @@ internal static class LocalDashboard
         Default("ASPIRE_ALLOW_UNSECURED_TRANSPORT", () => "true");
         Default(AllowAnonymous, () => "true");
         Default("DcpPublisher:WaitForResourceCleanup", () => "true");
+        // One line per message on the console, services' lines included (EnableResourceLogging).
+        Default("Logging:Console:FormatterName", () => "simple");
+        Default("Logging:Console:FormatterOptions:SingleLine", () => "true");
+        Default("Logging:Console:FormatterOptions:TimestampFormat", () => "HH:mm:ss ");
+        Default("Logging:LogLevel:Aspire.Hosting.Dcp", () => "Warning");
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")))
         {
             settings.Add("environment=Development");

@@ -24,6 +24,7 @@ public static class ServiceDefaultsExtensions
                 .WithEnvironment("MAESTRO_PARENT_PID", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .WithEnvironment("Logging__Console__FormatterName", "simple")
                 .WithEnvironment("Logging__Console__FormatterOptions__SingleLine", "true")
+                .WithEnvironment("Logging__Console__FormatterOptions__ColorBehavior", "Disabled")
                 .WithEnvironment("DOTNET_gcServer", "0");
         }
 
