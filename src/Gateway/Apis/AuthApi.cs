@@ -52,4 +52,4 @@ public sealed record TokenResponse(
     [property: JsonPropertyName("access_token")] string AccessToken,
     [property: JsonPropertyName("token_type")] string TokenType,
     [property: JsonPropertyName("expires_in")] int ExpiresIn,
-    [property: JsonPropertyName("refresh_token")] string? RefreshToken = null);
+    [property: JsonPropertyName("refresh_token")] string RefreshToken);

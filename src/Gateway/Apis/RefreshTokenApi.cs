@@ -57,7 +57,7 @@ public static class RefreshTokenApi
 
         var (token, lifetime) = issuer.Issue(outcome.Caller);
         http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(new TokenResponse(token, "Bearer", (int)lifetime.TotalSeconds, outcome.RefreshToken));
+        return TypedResults.Ok(new TokenResponse(token, "Bearer", (int)lifetime.TotalSeconds, outcome.RefreshToken!));
     }
 
     /// <summary>
