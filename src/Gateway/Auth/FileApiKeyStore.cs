@@ -127,19 +127,6 @@ internal sealed class FileApiKeyStore : IApiKeyStore
             return;
         }
 
-        var temporary = _path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temporary, options))
-        {
-            JsonSerializer.Serialize(stream, _byHash.Values.OrderBy(k => k.Created).ToList(), Json);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, _path, overwrite: true);
+        OwnerOnlyFile.WriteJson(_path, _byHash.Values.OrderBy(k => k.Created).ToList(), Json);
     }
 }

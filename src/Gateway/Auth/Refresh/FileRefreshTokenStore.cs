@@ -123,20 +123,7 @@ internal sealed class FileRefreshTokenStore : IRefreshTokenStore
             return;
         }
 
-        var temporary = _path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temporary, options))
-        {
-            JsonSerializer.Serialize(stream, new StoredFile([.. _byHash.Values.OrderBy(t => t.Created)], new(_revokedFamilies)), Json);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, _path, overwrite: true);
+        OwnerOnlyFile.WriteJson(_path, new StoredFile([.. _byHash.Values.OrderBy(t => t.Created)], new(_revokedFamilies)), Json);
     }
 
     private sealed record StoredFile(
