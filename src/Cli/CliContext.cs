@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Maestro.Cli.Config;
 using Maestro.Cli.Gateway;
@@ -9,7 +10,8 @@ namespace Maestro.Cli;
 /// <summary>What every command shares: the global options, the saved login, output and error reporting.</summary>
 internal sealed class CliContext(CliEnvironment environment)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    /// <summary>Indented, and without escaping what a terminal shows fine (+, &lt;, non-ASCII).</summary>
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public CliEnvironment Environment { get; } = environment;
 
