@@ -1,6 +1,5 @@
 """MaestroClient: every call of the Maestro gateway that a model's user or owner makes."""
 
-import email.utils
 import os
 import time
 import uuid
@@ -11,8 +10,9 @@ import requests
 
 from . import _tensors
 from ._auth import Credentials
+from ._http import error_from, retry_after
 from ._multipart import MultipartFile, content_type, new_boundary
-from .errors import MaestroConnectionError, MaestroError, error_for_status
+from .errors import MaestroConnectionError
 from .models import (
     ApiKey,
     BatchPredictResult,
@@ -32,20 +32,6 @@ _IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 def _segment(value: Any) -> str:
     return quote(str(value), safe="")
-
-
-def _retry_after(response: requests.Response) -> Optional[float]:
-    """``Retry-After`` in seconds (delta-seconds or an HTTP date), or ``None``."""
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
-        except (TypeError, ValueError):
-            return None
 
 
 class MaestroClient:
@@ -295,33 +281,11 @@ class MaestroClient:
                 self._credentials.renew(self._exchange, stale=bearer[len("Bearer "):])
                 continue
             if status in (429, 503) and attempt < self.retries:
-                wait = _retry_after(response)
+                wait = retry_after(response)
                 if wait is not None or status == 429:
                     attempt += 1
                     time.sleep(min(wait if wait is not None else 1.0, self.max_retry_wait))
                     continue
             if status >= 400:
-                raise self._error(method, path, response)
+                raise error_from(method, path, response)
             return response
-
-    @staticmethod
-    def _error(method: str, path: str, response: requests.Response) -> MaestroError:
-        body: Any = None
-        detail: Optional[str] = None
-        title: Optional[str] = None
-        request_id = response.headers.get("X-Request-Id")
-        try:
-            body = response.json()
-        except ValueError:
-            body = response.text or None
-        if isinstance(body, dict):
-            detail = body.get("detail") or body.get("error") or body.get("message")
-            title = body.get("title")
-            request_id = request_id or body.get("requestId") or body.get("traceId")
-        reason = detail or title or response.reason or "no details"
-        message = f"{method} {path} answered {response.status_code}: {reason}"
-        if request_id:
-            message += f" (request id {request_id})"
-        cls = error_for_status(response.status_code)
-        return cls(message, status=response.status_code, detail=detail, request_id=request_id, title=title,
-                   retry_after=_retry_after(response), body=body)
