@@ -26,21 +26,9 @@ internal sealed class FileApiKeyStore : IApiKeyStore
 
         Directory.CreateDirectory(dataDirectory);
         _path = Path.Combine(dataDirectory, FileName);
-        if (!File.Exists(_path))
+        foreach (var key in OwnerOnlyFile.ReadJson<List<ApiKeyRecord>>(_path, "API key", Json) ?? [])
         {
-            return;
-        }
-
-        try
-        {
-            foreach (var key in JsonSerializer.Deserialize<List<ApiKeyRecord>>(File.ReadAllText(_path), Json) ?? [])
-            {
-                _byHash[key.Hash] = key;
-            }
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidOperationException($"{_path} is not a valid API key file ({e.Message}); fix or move it away, then start again.", e);
+            _byHash[key.Hash] = key;
         }
     }
 

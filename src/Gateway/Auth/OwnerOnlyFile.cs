@@ -9,6 +9,25 @@ namespace Maestro.Gateway.Auth;
 /// </summary>
 internal static class OwnerOnlyFile
 {
+    /// <summary>The file's content, or <c>default</c> when there is no file yet.</summary>
+    /// <exception cref="InvalidOperationException">The file is not valid JSON of <typeparamref name="T"/>; the message names it and <paramref name="what"/> it should hold.</exception>
+    public static T? ReadJson<T>(string path, string what, JsonSerializerOptions options)
+    {
+        if (!File.Exists(path))
+        {
+            return default;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), options);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"{path} is not a valid {what} file ({e.Message}); fix or move it away, then start again.", e);
+        }
+    }
+
     public static void WriteJson<T>(string path, T value, JsonSerializerOptions options)
     {
         var temporary = path + ".tmp";

@@ -31,27 +31,15 @@ internal sealed class FileRefreshTokenStore : IRefreshTokenStore
 
         Directory.CreateDirectory(dataDirectory);
         _path = Path.Combine(dataDirectory, FileName);
-        if (!File.Exists(_path))
+        var stored = OwnerOnlyFile.ReadJson<StoredFile>(_path, "refresh token", Json) ?? new StoredFile([], []);
+        foreach (var token in stored.Tokens)
         {
-            return;
+            _byHash[token.Hash] = token;
         }
 
-        try
+        foreach (var (family, until) in stored.RevokedFamilies)
         {
-            var stored = JsonSerializer.Deserialize<StoredFile>(File.ReadAllText(_path), Json) ?? new StoredFile([], []);
-            foreach (var token in stored.Tokens)
-            {
-                _byHash[token.Hash] = token;
-            }
-
-            foreach (var (family, until) in stored.RevokedFamilies)
-            {
-                _revokedFamilies[family] = until;
-            }
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidOperationException($"{_path} is not a valid refresh token file ({e.Message}); fix or move it away, then start again.", e);
+            _revokedFamilies[family] = until;
         }
     }
 

@@ -43,6 +43,18 @@ public sealed class FileRefreshTokenStoreTests : IDisposable
         Assert.Contains("\"new\"", text);
     }
 
+    [Fact]
+    public async Task Constructor_CorruptFile_StopsNamingTheFile()
+    {
+        var path = Path.Combine(_directory, FileRefreshTokenStore.FileName);
+        await File.WriteAllTextAsync(path, "{ \"tokens\": [");
+
+        var error = Assert.Throws<InvalidOperationException>(() => new FileRefreshTokenStore(_directory, _time));
+
+        Assert.Contains(path, error.Message);
+        Assert.Contains("not a valid refresh token file", error.Message);
+    }
+
     private RefreshTokenRecord Token(string hash, string family) => new()
     {
         Hash = hash,
