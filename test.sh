@@ -21,6 +21,9 @@ need() {
 need redis-server command -v redis-server                                   # end-to-end tests start a real one
 need fonts-dejavu-core test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf # model card PDFs are written in DejaVu Sans
 need chromium test -x /usr/bin/chromium                                     # the dashboard's browser test (never Playwright's own download)
+need python3-pytest /usr/bin/python3 -c 'import pytest'                     # the Python SDK's tests (Debian's python3, not a pyenv one)
+need python3-requests /usr/bin/python3 -c 'import requests'                 # the Python SDK's one dependency
+need python3-numpy /usr/bin/python3 -c 'import numpy'                       # the Python SDK's optional arrays, tested
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]} (apt-get)"
@@ -56,6 +59,55 @@ for report in "$results"/*.trx; do
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0} + ${e:-0}))
 done
+
+# ---- SDK suites (sdk/python, sdk/typescript) ------------------------------------------------------
+# Each suite starts the real platform once (the AppHost built above) and reports JUnit XML into
+# $results; their counts are added to the dotnet ones. A suite that cannot be set up or that leaves no
+# report counts as one failure. Debian's /usr/bin/python3 runs pytest (a pyenv python3 earlier on PATH
+# would not see Debian's python3-* packages).
+sdk_count() { # <label> <passed> <failed>
+  echo "$1: $2 passed, $3 failed"
+  passed=$((passed + $2))
+  failed=$((failed + $3))
+}
+
+echo "== running the Python SDK's tests (sdk/python)"
+/usr/bin/python3 -m pytest sdk/python -q -p no:cacheprovider --junitxml="$results/sdk-python.xml"
+python_report=$(grep -o '<testsuite [^>]*>' "$results/sdk-python.xml" 2>/dev/null | head -n 1)
+if [ -n "$python_report" ]; then
+  attribute() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$python_report"; }
+  t=$(attribute tests); e=$(attribute errors); f=$(attribute failures); s=$(attribute skipped)
+  sdk_count "sdk/python" $(( ${t:-0} - ${e:-0} - ${f:-0} - ${s:-0} )) $(( ${e:-0} + ${f:-0} ))
+else
+  echo "The Python SDK's tests left no report."
+  sdk_count "sdk/python" 0 1
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ] || ! command -v npm >/dev/null 2>&1; then
+  echo "== installing nodejs and npm (the TypeScript SDK's tests need node 20 or later)"
+  as_root apt-get update -q && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q nodejs npm
+  node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+fi
+echo "== running the TypeScript SDK's tests (sdk/typescript)"
+typescript_report="$PWD/$results/sdk-typescript.xml"
+if [ "$node_major" -lt 20 ]; then
+  echo "node $node_major is too old for the TypeScript SDK's tests (needs 20 or later)."
+elif ! ( cd sdk/typescript && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npx tsc -p tsconfig.json ); then
+  echo "The TypeScript SDK did not install or compile (npm ci, tsc --strict)."
+else
+  ( cd sdk/typescript && node --test --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=junit --test-reporter-destination="$typescript_report" dist/test/all.test.js )
+fi
+if [ -s "$typescript_report" ] && grep -q '<!-- pass ' "$typescript_report"; then
+  comment() { sed -n "s/.*<!-- $1 \([0-9]*\) -->.*/\1/p" "$typescript_report" | tail -n 1; }
+  p=$(comment pass); f=$(comment fail); c=$(comment cancelled)
+  sdk_count "sdk/typescript" "${p:-0}" $(( ${f:-0} + ${c:-0} ))
+  [ $(( ${p:-0} + ${f:-0} + ${c:-0} )) -gt 0 ] || sdk_count "sdk/typescript (no test ran)" 0 1
+else
+  sdk_count "sdk/typescript" 0 1
+fi
+# ---- end of the SDK suites --------------------------------------------------------------------------
 
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited with $status without a failed test in its reports (a test host crashed?)."

@@ -1,12 +1,16 @@
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Maestro.Gateway.Auth;
+using Maestro.Gateway.Auth.Refresh;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Maestro.Gateway.Apis;
 
-/// <summary><c>POST /auth/token</c>: an API key buys a short-lived bearer token with the same scopes and plan.</summary>
+/// <summary>
+/// <c>POST /auth/token</c>: an API key buys a short-lived bearer token with the same scopes and plan, and
+/// a refresh token for <c>POST /auth/refresh</c> (<see cref="RefreshTokenApi"/>).
+/// </summary>
 public static class AuthApi
 {
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
@@ -16,13 +20,17 @@ public static class AuthApi
             .WithTags("Authentication")
             .WithSummary("Exchange the API key in X-API-Key for a short-lived bearer token")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapRefreshTokenApi();
         return app;
     }
 
-    internal static Results<Ok<TokenResponse>, ProblemHttpResult> IssueToken(
+    internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueToken(
+        HttpContext http,
         ClaimsPrincipal caller,
         TokenIssuer issuer,
-        IOptions<GatewayAuthOptions> options)
+        RefreshTokens refreshTokens,
+        IOptions<GatewayAuthOptions> options,
+        CancellationToken cancellationToken)
     {
         if (options.Value.UsesAuthority)
         {
@@ -32,11 +40,16 @@ public static class AuthApi
         }
 
         var (token, lifetime) = issuer.Issue(caller);
-        return TypedResults.Ok(new TokenResponse(token, "Bearer", (int)lifetime.TotalSeconds));
+        // The route takes API keys only (RoutePolicies.ApiKeyHolder): the refresh token is bound to the one presented.
+        var keyHash = ApiKeySecret.Hash(http.Request.Headers[ApiKeyOptions.HeaderName].ToString());
+        var refreshToken = await refreshTokens.IssueAsync(caller.FindFirst(GatewayClaims.KeyId)!.Value, keyHash, family: null, cancellationToken);
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new TokenResponse(token, "Bearer", (int)lifetime.TotalSeconds, refreshToken));
     }
 }
 
 public sealed record TokenResponse(
     [property: JsonPropertyName("access_token")] string AccessToken,
     [property: JsonPropertyName("token_type")] string TokenType,
-    [property: JsonPropertyName("expires_in")] int ExpiresIn);
+    [property: JsonPropertyName("expires_in")] int ExpiresIn,
+    [property: JsonPropertyName("refresh_token")] string RefreshToken);

@@ -1,3 +1,4 @@
+using Maestro.Gateway.Auth.Refresh;
 using Maestro.Gateway.Redis;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -31,6 +32,7 @@ internal static class AuthExtensions
         services.AddHostedService(provider => provider.GetRequiredService<ApiKeyUsageRecorder>());
         services.AddExceptionHandler<ApiKeyStoreUnavailableHandler>();
         AddKeyStore(builder);
+        builder.AddRefreshTokens();
 
         services.AddSingleton<BearerTokenEvents>();
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, BearerTokenOptionsSetup>();

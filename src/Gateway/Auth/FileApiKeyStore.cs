@@ -26,21 +26,9 @@ internal sealed class FileApiKeyStore : IApiKeyStore
 
         Directory.CreateDirectory(dataDirectory);
         _path = Path.Combine(dataDirectory, FileName);
-        if (!File.Exists(_path))
+        foreach (var key in OwnerOnlyFile.ReadJson<List<ApiKeyRecord>>(_path, "API key", Json) ?? [])
         {
-            return;
-        }
-
-        try
-        {
-            foreach (var key in JsonSerializer.Deserialize<List<ApiKeyRecord>>(File.ReadAllText(_path), Json) ?? [])
-            {
-                _byHash[key.Hash] = key;
-            }
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidOperationException($"{_path} is not a valid API key file ({e.Message}); fix or move it away, then start again.", e);
+            _byHash[key.Hash] = key;
         }
     }
 
@@ -127,19 +115,6 @@ internal sealed class FileApiKeyStore : IApiKeyStore
             return;
         }
 
-        var temporary = _path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temporary, options))
-        {
-            JsonSerializer.Serialize(stream, _byHash.Values.OrderBy(k => k.Created).ToList(), Json);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, _path, overwrite: true);
+        OwnerOnlyFile.WriteJson(_path, _byHash.Values.OrderBy(k => k.Created).ToList(), Json);
     }
 }

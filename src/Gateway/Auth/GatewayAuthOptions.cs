@@ -35,6 +35,9 @@ public sealed class GatewayAuthOptions
     /// <summary>How long a token from <c>POST /auth/token</c> lives (default 15 min).</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long a refresh token from <c>POST /auth/token</c> or <c>POST /auth/refresh</c> stays redeemable (default 7 days); each refresh starts a new one.</summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Tolerance on <c>exp</c> and <c>nbf</c> (default and at most 30 s).</summary>
     public TimeSpan ClockSkew { get; set; } = MaxClockSkew;
 

@@ -43,6 +43,11 @@ internal sealed class GatewayAuthOptionsValidator(IHostEnvironment environment) 
             errors.Add($"{Section}:TokenLifetime must be between 00:00:01 and 1.00:00:00.");
         }
 
+        if (options.RefreshTokenLifetime < options.TokenLifetime || options.RefreshTokenLifetime > TimeSpan.FromDays(90))
+        {
+            errors.Add($"{Section}:RefreshTokenLifetime must be at least {Section}:TokenLifetime and at most 90.00:00:00.");
+        }
+
         if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > GatewayAuthOptions.MaxClockSkew)
         {
             errors.Add($"{Section}:ClockSkew must be between 0 and {GatewayAuthOptions.MaxClockSkew}.");

@@ -35,6 +35,7 @@ internal static class RoutePolicies
         // The gateway's own endpoints (Apis/)
         ["GatewayInfo"] = Anonymous,
         ["IssueToken"] = ApiKeyHolder,
+        ["RefreshToken"] = Anonymous,                     // the refresh token in the body is the credential
         ["CreateApiKey"] = Scopes.Admin,
         ["ListApiKeys"] = Scopes.Admin,
         ["RevokeApiKey"] = Scopes.Admin,

@@ -40,6 +40,8 @@ public sealed class GatewayAuthOptionsTests
     [InlineData("Gateway:Auth:ClockSkew", "00:01:00", "ClockSkew")]
     [InlineData("Gateway:Auth:ApiKeyCacheDuration", "00:00:06", "ApiKeyCacheDuration")]
     [InlineData("Gateway:Auth:TokenLifetime", "00:00:00", "TokenLifetime")]
+    [InlineData("Gateway:Auth:RefreshTokenLifetime", "00:05:00", "RefreshTokenLifetime")]
+    [InlineData("Gateway:Auth:RefreshTokenLifetime", "91.00:00:00", "RefreshTokenLifetime")]
     public async Task Start_OutOfRangeSetting_FailsNamingIt(string setting, string value, string named)
     {
         var error = await StartFailureAsync(Environments.Development, new() { [setting] = value });

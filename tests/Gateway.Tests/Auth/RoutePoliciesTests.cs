@@ -10,7 +10,7 @@ namespace Maestro.Gateway.Tests.Auth;
 /// <summary>The one table of who may call what, against the routes the running gateway really serves.</summary>
 public sealed class RoutePoliciesTests
 {
-    private static readonly string[] PublicPrefixes = ["/health", "/alive", "/openapi", "/docs", "/redoc", "/v2/health"];
+    private static readonly string[] PublicPrefixes = ["/health", "/alive", "/openapi", "/docs", "/redoc", "/v2/health", "/auth/refresh"];
 
     [Fact]
     public async Task Endpoints_EveryOne_IsPublicOnlyAtAPublicPathAndElseDeclaresAPolicy()

@@ -143,8 +143,10 @@ public sealed class QuotaSharingTests : IAsyncLifetime
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK,
             HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
         var after = await replica.MetricsAsync();
-        Assert.True(PrometheusText.Sum(after, "maestro_gateway_quota_redis_fallbacks_total", "reason=\"timeout\"")
-            > PrometheusText.Sum(before, "maestro_gateway_quota_redis_fallbacks_total", "reason=\"timeout\""));
+        // Counted as a fallback: a timeout as a rule; "disconnected" when a loaded machine let the client's
+        // own heartbeat give up on the paused connection first.
+        Assert.True(PrometheusText.Sum(after, "maestro_gateway_quota_redis_fallbacks_total")
+            > PrometheusText.Sum(before, "maestro_gateway_quota_redis_fallbacks_total"));
         Assert.Equal(6, Decisions(after, "local") - Decisions(before, "local"));
     }
 

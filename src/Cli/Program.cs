@@ -1,0 +1,5 @@
+using System.CommandLine;
+using Maestro.Cli;
+
+var environment = CliEnvironment.FromProcess();
+return await CliApp.Create(environment).Parse(args).InvokeAsync(new InvocationConfiguration { Output = environment.Out, Error = environment.Error });
