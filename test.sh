@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every Maestro test on a fresh machine: installs what the tests need (redis-server, fonts-dejavu-core),
+# Runs every Maestro test on a fresh machine: installs what the tests need (redis-server, fonts-dejavu-core,
+# podman and kubectl for the deploy tests),
 # builds the solution once, runs every test project in the same configuration, and prints
 # "N passed, N failed" as its last line. Exits non-zero on any failure.
 set -uo pipefail
@@ -28,6 +29,31 @@ if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
     exit 1
   fi
 fi
+
+# ---- deploy (tests/Deploy.Tests) ------------------------------------------------------------------
+# The deploy tests render deploy/k8s with kubectl, and build and run the service images with rootful
+# podman: runc, debootstrap (the local base images: nothing can be pulled from a public registry here)
+# and docker-registry (a base image for the SDK's container publishing). podman's settings for this
+# machine are files under deploy/podman (never /etc); its storage, where the base images stay cached
+# between runs, is /var/tmp/maestro-containers (MAESTRO_CONTAINERS_ROOT). When something cannot be
+# installed the run goes on and the deploy tests fail, saying what is missing.
+deploy_missing=()
+for tool in podman runc debootstrap docker-registry kubectl; do
+  command -v "$tool" >/dev/null 2>&1 || deploy_missing+=("$tool")
+done
+if [ ${#deploy_missing[@]} -gt 0 ]; then
+  echo "== installing ${deploy_missing[*]} (the deploy tests build and run the service images)"
+  if ! { as_root apt-get update -q && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q "${deploy_missing[@]}"; }; then
+    echo "Could not install ${deploy_missing[*]} with apt-get: the deploy tests will fail."
+  fi
+fi
+# Built here, before the tests, so the progress shows (a first run: about 5 minutes; then seconds);
+# the tests build again through the same script, from the cache.
+if command -v podman >/dev/null 2>&1; then
+  echo "== building the service images (deploy/build-images.sh --local-base)"
+  deploy/build-images.sh --local-base || echo "deploy/build-images.sh failed: the deploy tests will fail and say why."
+fi
+# ---- end of deploy ----------------------------------------------------------------------------------
 
 echo "== building Maestro.Aspire.sln ($configuration)"
 if ! dotnet build Maestro.Aspire.sln -c "$configuration" -nologo -v quiet; then

@@ -7,7 +7,8 @@
 #   localhost/maestro/sdk:10.0               + this host's .NET SDK
 #   localhost/maestro/redis:bookworm         + Debian's redis-server (to run the services together)
 # Idempotent: the debootstrap runs only when the debian-base image is missing (or with --rebuild);
-# the other images are rebuilt from the engine's layer cache, in seconds when nothing changed.
+# the other images come from the engine's layer cache, and the two that copy the host's .NET are
+# skipped when neither that .NET, their Containerfile nor their parent image changed.
 # Environment: CONTAINER_ENGINE (podman|docker, default podman), MAESTRO_DEBIAN_MIRROR,
 # MAESTRO_DEBIAN_SECURITY_MIRROR, DOTNET_ROOT (default: where `dotnet` on PATH lives).
 set -euo pipefail
@@ -63,5 +64,18 @@ fi
 for part in dotnet host shared sdk packs; do
   [ -e "$dotnet_root/$part" ] || fail "$dotnet_root has no $part: point DOTNET_ROOT at a full .NET SDK installation."
 done
-build localhost/maestro/aspnet:10.0 "$here/aspnet.Containerfile" "$dotnet_root"
-build localhost/maestro/sdk:10.0 "$here/sdk.Containerfile" "$dotnet_root"
+# Hashing a copy of the SDK takes longer than the rest together: a label records what the image was
+# made from (the host's .NET versions, the Containerfile, the parent image), and a match skips it.
+dotnet_versions="SDK $(ls "$dotnet_root/sdk" | tr '\n' ' ')runtime $(ls "$dotnet_root/shared/Microsoft.AspNetCore.App" | tr '\n' ' ')"
+build_from_host_dotnet() { # TAG CONTAINERFILE PARENT
+  local tag="$1" file="$2" parent="$3" key current
+  key="$( { echo "$dotnet_versions"; "$engine" image inspect --format '{{.Id}}' "$parent"; cat "$file"; } | sha256sum | cut -c 1-32)"
+  current="$("$engine" image inspect --format '{{index .Config.Labels "org.maestro.base.source"}}' "$tag" 2>/dev/null || true)"
+  if [ "$current" = "$key" ]; then
+    step "$tag already there (.NET ${dotnet_versions% })"
+  else
+    build "$tag" "$file" "$dotnet_root" --label "org.maestro.base.source=$key"
+  fi
+}
+build_from_host_dotnet localhost/maestro/aspnet:10.0 "$here/aspnet.Containerfile" localhost/maestro/runtime-deps:bookworm
+build_from_host_dotnet localhost/maestro/sdk:10.0 "$here/sdk.Containerfile" localhost/maestro/aspnet:10.0
