@@ -42,6 +42,18 @@ public sealed class ServiceImageTests(ContainerPlatform platform)
         Assert.All(want.Zip(got), pair => Assert.Equal(pair.First, pair.Second, 5));
     }
 
+    [Fact]
+    public async Task RegistryImage_GenerateModelCard_WritesAPdfWithTheImagesFonts()
+    {
+        await platform.Gateway.RegisterAsync("card-fraud", "fraud-detector.onnx");
+
+        using var response = await platform.Gateway.Http.PostAsJsonAsync("/api/v1/model-cards/card-fraud/versions/1/generate", new { });
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.True(response.IsSuccessStatusCode, System.Text.Encoding.UTF8.GetString(body));
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("%PDF-"u8.ToArray(), body[..5]);
+    }
+
     [Theory]
     [MemberData(nameof(Services))]
     public async Task Image_Healthcheck_ProbesAliveAndReportsHealthy(string service)
