@@ -33,7 +33,7 @@ fi
 # ---- deploy (tests/Deploy.Tests) ------------------------------------------------------------------
 # The deploy tests render deploy/k8s with kubectl, and build and run the service images with rootful
 # podman: runc, debootstrap (the local base images: nothing can be pulled from a public registry here)
-# and docker-registry (a base image for the SDK's container publishing). podman's settings for this
+# and docker-registry (a base image for the SDK's container publishing); npm installs the schema check. podman's settings for this
 # machine are files under deploy/podman (never /etc); its storage, where the base images stay cached
 # between runs, is /var/tmp/maestro-containers (MAESTRO_CONTAINERS_ROOT). When something cannot be
 # installed the run goes on and the deploy tests fail, saying what is missing.
@@ -46,6 +46,10 @@ if [ ${#deploy_missing[@]} -gt 0 ]; then
   if ! { as_root apt-get update -q && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q "${deploy_missing[@]}"; }; then
     echo "Could not install ${deploy_missing[*]} with apt-get: the deploy tests will fail."
   fi
+fi
+if [ ! -d deploy/k8s/validate/node_modules ]; then
+  echo "== installing deploy/k8s/validate's npm packages (kubernetes-models: the manifests' schema check)"
+  npm ci --prefix deploy/k8s/validate --no-audit --no-fund --silent || echo "npm ci failed: the schema tests will fail."
 fi
 # Built here, before the tests, so the progress shows (a first run: about 5 minutes; then seconds);
 # the tests build again through the same script, from the cache.
