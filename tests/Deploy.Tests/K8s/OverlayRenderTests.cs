@@ -84,14 +84,11 @@ public sealed class OverlayRenderTests
             }
         }
 
-        foreach (var workload in objects.Where(o => o.Kind() is "Deployment" or "StatefulSet"))
+        foreach (var (workload, container) in objects.WorkloadContainers())
         {
-            foreach (var container in workload.Containers())
+            foreach (var (name, source) in container.Environment(objects).Where(pair => SecretVariables.Contains(pair.Key)))
             {
-                foreach (var (name, source) in container.Environment(objects).Where(pair => SecretVariables.Contains(pair.Key)))
-                {
-                    Assert.True(source.FromSecret, $"{workload.Name()}/{container["name"]}: {name} is not taken from a Secret");
-                }
+                Assert.True(source.FromSecret, $"{workload.Name()}/{container["name"]}: {name} is not taken from a Secret");
             }
         }
 
@@ -105,18 +102,15 @@ public sealed class OverlayRenderTests
     public async Task Render_Overlay_ImagesArePinnedAndMaestroImagesCarryTheTreesTag(string overlay)
     {
         var objects = await Kustomize.RenderAsync(overlay);
-        foreach (var workload in objects.Where(o => o.Kind() is "Deployment" or "StatefulSet"))
+        foreach (var (workload, container) in objects.WorkloadContainers())
         {
-            foreach (var container in workload.Containers())
+            var image = container["image"]!.ToString();
+            var tag = image.Contains('@', StringComparison.Ordinal) ? null : image[(image.LastIndexOf('/') + 1)..].Split(':').ElementAtOrDefault(1);
+            Assert.True(image.Contains('@', StringComparison.Ordinal) || tag is { Length: > 0 }, $"{workload.Name()}: {image} has no tag");
+            Assert.NotEqual("latest", tag);
+            if (MaestroServices.Contains(workload.Name()))
             {
-                var image = container["image"]!.ToString();
-                var tag = image.Contains('@', StringComparison.Ordinal) ? null : image[(image.LastIndexOf('/') + 1)..].Split(':').ElementAtOrDefault(1);
-                Assert.True(image.Contains('@', StringComparison.Ordinal) || tag is { Length: > 0 }, $"{workload.Name()}: {image} has no tag");
-                Assert.NotEqual("latest", tag);
-                if (MaestroServices.Contains(workload.Name()))
-                {
-                    Assert.EndsWith($"maestro/{workload.Name()}:{DeployFiles.ImageTag}", image);
-                }
+                Assert.EndsWith($"maestro/{workload.Name()}:{DeployFiles.ImageTag}", image);
             }
         }
     }
@@ -126,16 +120,13 @@ public sealed class OverlayRenderTests
     public async Task Render_Overlay_EveryContainerHasRequestsAndLimits(string overlay)
     {
         var objects = await Kustomize.RenderAsync(overlay);
-        foreach (var workload in objects.Where(o => o.Kind() is "Deployment" or "StatefulSet"))
+        foreach (var (workload, container) in objects.WorkloadContainers())
         {
-            foreach (var container in workload.Containers())
+            foreach (var bound in new[] { "requests", "limits" })
             {
-                foreach (var bound in new[] { "requests", "limits" })
+                foreach (var resource in new[] { "cpu", "memory" })
                 {
-                    foreach (var resource in new[] { "cpu", "memory" })
-                    {
-                        Assert.True(container["resources"]?[bound]?[resource] is not null, $"{workload.Name()}/{container["name"]} has no {bound}.{resource}");
-                    }
+                    Assert.True(container["resources"]?[bound]?[resource] is not null, $"{workload.Name()}/{container["name"]} has no {bound}.{resource}");
                 }
             }
         }

@@ -23,6 +23,10 @@ internal static class KubeObjects
     public static IEnumerable<JsonObject> Containers(this JsonObject workload) =>
         workload.PodSpec()["containers"]!.AsArray().Select(c => c!.AsObject());
 
+    /// <summary>Every container of every Deployment and StatefulSet, with its workload.</summary>
+    public static IEnumerable<(JsonObject Workload, JsonObject Container)> WorkloadContainers(this IEnumerable<JsonObject> objects) =>
+        objects.Where(o => o.Kind() is "Deployment" or "StatefulSet").SelectMany(w => w.Containers().Select(c => (w, c)));
+
     /// <summary>Every secret a pod takes (from environment variables or volumes), by its Secret's name.</summary>
     public static IEnumerable<string> SecretNamesUsed(this JsonObject workload) =>
         workload.Containers().SelectMany(c => c["env"]?.AsArray() ?? [])
