@@ -51,7 +51,7 @@ if [ ! -d deploy/k8s/validate/node_modules ]; then
   echo "== installing deploy/k8s/validate's npm packages (kubernetes-models: the manifests' schema check)"
   npm ci --prefix deploy/k8s/validate --no-audit --no-fund --silent || echo "npm ci failed: the schema tests will fail."
 fi
-# Built here, before the tests, so the progress shows (a first run: about 5 minutes; then seconds);
+# Built here, before the tests, so the progress shows (a fresh machine: about 4 minutes; then seconds);
 # the tests build again through the same script, from the cache.
 if command -v podman >/dev/null 2>&1; then
   echo "== building the service images (deploy/build-images.sh --local-base)"

@@ -45,9 +45,11 @@ engine_status() { # prints why an engine cannot build, nothing when it can
   local out
   if ! out="$("$engine" info 2>&1 >/dev/null)"; then echo "$engine is installed but does not answer: $(head -n 1 <<<"$out")"; fi
 }
+own_storage=false
 if $local_base && [ -z "${CONTAINERS_CONF:-}" ] && [ "${CONTAINER_ENGINE:-podman}" = podman ] && command -v podman >/dev/null 2>&1; then
   # shellcheck source=podman/env.sh
   . "$deploy/podman/env.sh"
+  own_storage=true
   echo "== podman settings: $CONTAINERS_CONF, storage under $MAESTRO_CONTAINERS_ROOT"
 fi
 engine="${CONTAINER_ENGINE:-}"
@@ -100,4 +102,9 @@ for service in "${services[@]}"; do
   rm -f "$log"
   echo "   built in $((SECONDS - started)) s"
 done
+# In the storage root of our own (above), drop what no image uses and no build has used for a week,
+# so repeated builds keep their cache without filling the disk. Another storage is left alone.
+if $own_storage || [ "${CONTAINERS_STORAGE_CONF:-}" = "${MAESTRO_CONTAINERS_ROOT:-/var/tmp/maestro-containers}/storage.conf" ]; then
+  "$engine" image prune -f --filter until=168h >/dev/null || true
+fi
 echo "== done: ${services[*]/#/maestro/} tagged $tag ($engine)"
