@@ -5,7 +5,7 @@
 # Remove that directory to start from nothing.
 _maestro_podman_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MAESTRO_CONTAINERS_ROOT="${MAESTRO_CONTAINERS_ROOT:-/var/tmp/maestro-containers}"
-mkdir -p "$MAESTRO_CONTAINERS_ROOT"
+mkdir -p "$MAESTRO_CONTAINERS_ROOT" || { echo "deploy/podman/env.sh: cannot create $MAESTRO_CONTAINERS_ROOT" >&2; return 1; }
 cat > "$MAESTRO_CONTAINERS_ROOT/storage.conf" <<STORAGE
 [storage]
 driver = "overlay"
