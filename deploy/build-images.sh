@@ -55,7 +55,7 @@ fi
 engine="${CONTAINER_ENGINE:-}"
 if [ -n "$engine" ]; then
   problem="$(engine_status "$engine")"
-  [ -z "$problem" ] || { echo "build-images.sh: $problem." >&2; exit 1; }
+  [ -z "$problem" ] || { echo "build-images.sh: $problem" >&2; exit 1; }
 else
   podman_problem="$(engine_status podman)"
   docker_problem="$(engine_status docker)"
@@ -95,8 +95,11 @@ for service in "${services[@]}"; do
       | tee "$log" | { grep --line-buffered -E '^(\[[0-9]+/[0-9]+\] )?STEP [0-9]+/[0-9]+: (FROM|RUN)|^#[0-9]+ \[.*(FROM|RUN)' || true; } \
       | cut -c 1-110 | sed -u 's/^/   /'; then
     tail -n 40 "$log" >&2
-    rm -f "$log"
     echo "build-images.sh: maestro/$service failed to build (its last lines above)." >&2
+    if ! $local_base && grep -q "pull\|registry" "$log"; then
+      echo "build-images.sh: where no public registry can be reached, build the base images here: --local-base" >&2
+    fi
+    rm -f "$log"
     exit 1
   fi
   rm -f "$log"
