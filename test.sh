@@ -24,6 +24,10 @@ need chromium test -x /usr/bin/chromium                                     # th
 need python3-pytest /usr/bin/python3 -c 'import pytest'                     # the Python SDK's tests (Debian's python3, not a pyenv one)
 need python3-requests /usr/bin/python3 -c 'import requests'                 # the Python SDK's one dependency
 need python3-numpy /usr/bin/python3 -c 'import numpy'                       # the Python SDK's optional arrays, tested
+# The deploy tests render deploy/k8s with kubectl and build and run the service images with rootful podman:
+# runc, debootstrap (local base images: nothing can be pulled from a public registry here) and
+# docker-registry (a base image for the SDK's container publishing).
+for tool in podman runc debootstrap docker-registry kubectl; do need "$tool" command -v "$tool"; done
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]} (apt-get)"
@@ -33,6 +37,23 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
   fi
 fi
+
+# ---- deploy (tests/Deploy.Tests) ------------------------------------------------------------------
+# npm installs the manifests' schema check. podman's settings for this
+# machine are files under deploy/podman (never /etc); its storage, where the base images stay cached
+# between runs, is /var/tmp/maestro-containers (MAESTRO_CONTAINERS_ROOT). When a step here fails
+# the run goes on and the deploy tests fail, saying why.
+if [ ! -d deploy/k8s/validate/node_modules ]; then
+  echo "== installing deploy/k8s/validate's npm packages (kubernetes-models: the manifests' schema check)"
+  npm ci --prefix deploy/k8s/validate --no-audit --no-fund --silent || echo "npm ci failed: the schema tests will fail."
+fi
+# Built here, before the tests, so the progress shows (a fresh machine: about 4 minutes; then seconds);
+# the tests build again through the same script, from the cache.
+if command -v podman >/dev/null 2>&1; then
+  echo "== building the service images (deploy/build-images.sh --local-base)"
+  deploy/build-images.sh --local-base || echo "deploy/build-images.sh failed: the deploy tests will fail and say why."
+fi
+# ---- end of deploy ----------------------------------------------------------------------------------
 
 echo "== building Maestro.Aspire.sln ($configuration)"
 if ! dotnet build Maestro.Aspire.sln -c "$configuration" -nologo -v quiet; then
