@@ -1,4 +1,4 @@
-using Maestro.Gateway.Redis;
+using Maestro.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -50,7 +50,6 @@ internal static class AuthExtensions
         var services = builder.Services;
         if (builder.Configuration.GetConnectionString(RedisConnection.ConnectionStringName) is { Length: > 0 })
         {
-            services.TryAddSingleton<RedisConnection>();
             services.AddSingleton<IApiKeyStore, RedisApiKeyStore>();
             services.AddHostedService<ApiKeyRevocationListener>();
             return;

@@ -3,7 +3,6 @@ using Maestro.Gateway.Discovery;
 using Maestro.Gateway.Health;
 using Maestro.Gateway.OpenApi;
 using Maestro.Gateway.Quotas;
-using Maestro.Gateway.Redis;
 using Maestro.Gateway.Resilience;
 using Maestro.Gateway.Routing;
 using Maestro.Gateway.Telemetry;
@@ -29,6 +28,8 @@ internal static class Extensions
     public static void AddGateway(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<GatewayTelemetry>();
+        builder.Services.Configure<RedisConnectionOptions>(redis =>
+            redis.WhileUnavailable = "quotas are counted per instance and only API keys already cached are recognised");
         builder.AddGatewayAuth();
 
         builder.Services.AddSingleton<IDestinationResolver, ServiceDiscoveryDestinationResolver>();

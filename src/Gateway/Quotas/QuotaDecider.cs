@@ -1,4 +1,4 @@
-using Maestro.Gateway.Redis;
+using Maestro.ServiceDefaults;
 using Maestro.Gateway.Telemetry;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 using Maestro.Gateway.Errors;
-using Maestro.Gateway.Redis;
+using Maestro.ServiceDefaults;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -23,7 +23,6 @@ internal static class QuotaExtensions
         services.AddSingleton<IValidateOptions<QuotaOptions>, QuotaOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(ClockKey, TimeProvider.System);
-        services.TryAddSingleton<RedisConnection>();
         services.AddSingleton<RedisTokenBuckets>();
         services.AddSingleton<LocalTokenBuckets>();
         services.AddSingleton<QuotaDecider>();
