@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 
 namespace Maestro.InferenceWorker.Tests.Apis;
 
-/// <summary>The seed protocol (<c>/api/v1/models/{name}/…</c>) against a real registry and ONNX Runtime.</summary>
+/// <summary>The predict API (<c>/api/v1/models/{name}/…</c>, the seed document's protocol) against a real registry and ONNX Runtime.</summary>
 public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture<SampleModelsFixture>
 {
     private static readonly string[] PredictionFields = ["prediction", "probability", "model_version", "request_id", "processing_time_ms"];
@@ -313,6 +313,19 @@ public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture
         Assert.True(body.GetProperty("uptime_seconds").GetDouble() >= 0);
         Assert.True(body.GetProperty("model_loaded").GetBoolean());
         Assert.Equal("1", body.GetProperty("model_version").GetString());
+    }
+
+    [Fact]
+    public async Task Health_WorkersClockAdvanced_UptimeIsTheTimeOnThatClock()
+    {
+        await using var host = new WorkerHost();
+        await host.UploadAsync("uptime", "fraud-detector.onnx");
+        var before = (await HttpAssert.OkJsonAsync(await host.Client.GetAsync("/api/v1/models/uptime/health"))).GetProperty("uptime_seconds").GetDouble();
+
+        host.Time.Advance(TimeSpan.FromSeconds(90));
+        var after = (await HttpAssert.OkJsonAsync(await host.Client.GetAsync("/api/v1/models/uptime/health"))).GetProperty("uptime_seconds").GetDouble();
+
+        Assert.Equal(90, after - before, 1e-9);
     }
 
     [Fact]

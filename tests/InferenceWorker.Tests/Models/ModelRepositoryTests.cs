@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Maestro.InferenceWorker.Models;
-using Maestro.InferenceWorker.Seed;
+using Maestro.InferenceWorker.Predict;
 using Maestro.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -153,7 +153,7 @@ public sealed class ModelRepositoryTests
 
         Assert.Equal([(Name, 2)], repository.ExplicitVersions);
         Assert.False(inFlight.Model.IsDisposed);
-        Assert.Equal(0.8455348, SeedPredictor.Predict(inFlight.Model, [[1.0, 0.0, 1.0]])[0].Probability, 1e-5);
+        Assert.Equal(0.8455348, Predictor.Predict(inFlight.Model, [[1.0, 0.0, 1.0]])[0].Probability, 1e-5);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Maestro.InferenceWorker.V2;
+namespace Maestro.InferenceWorker.Onnx;
 
 /// <summary>
 /// Classifiers exported from scikit-learn with ZipMap answer their probabilities as a sequence of maps,
@@ -69,7 +69,7 @@ internal static class MapSequences
                         labels = textKeys;
                         break;
                     default:
-                        reason = $"its maps' keys are {V2Datatypes.NameOf(keyType)}; only INT64 and string class labels are served";
+                        reason = $"its maps' keys are {OnnxDatatypes.NameOf(keyType)}; only INT64 and string class labels are served";
                         return false;
                 }
 
@@ -146,6 +146,3 @@ internal static class MapSequences
         _ => "value of unknown kind",
     };
 }
-
-/// <summary>Probabilities as a row-major [<paramref name="Rows"/>, <paramref name="Columns"/>] matrix; <paramref name="Classes"/> names the columns.</summary>
-internal sealed record ProbabilityMatrix(float[] Values, int Rows, int Columns, IReadOnlyList<string> Classes);

@@ -1,8 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Maestro.InferenceWorker.Extensions;
+namespace Maestro.InferenceWorker.Models;
 
-/// <summary>Settings under <c>Worker</c>.</summary>
+/// <summary>
+/// How the worker keeps models, under <c>Worker</c> (the registry's address, <c>Worker:RegistryUrl</c>,
+/// is <see cref="Registry.RegistryClientOptions"/>).
+/// </summary>
 public sealed class WorkerOptions
 {
     public const string SectionName = "Worker";
@@ -10,10 +13,6 @@ public sealed class WorkerOptions
     /// <summary>Where downloaded artifacts are cached, by SHA-256.</summary>
     [Required(AllowEmptyStrings = false)]
     public string DataDirectory { get; set; } = "maestro-data/worker";
-
-    /// <summary>The registry's address; a discovery name (<c>http://registry</c>) resolved through configuration.</summary>
-    [Required]
-    public Uri RegistryUrl { get; set; } = new("http://registry");
 
     /// <summary>How old the answer to "which version serves this name" may be before it is asked again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]

@@ -1,4 +1,4 @@
-namespace Maestro.InferenceWorker.Seed;
+namespace Maestro.InferenceWorker.Predict;
 
 /// <summary>Body of <c>POST /api/v1/models/{name}/predict</c>: one row of features.</summary>
 public sealed record PredictRequest(double[]? Features, PredictMetadata? Metadata);
@@ -6,7 +6,7 @@ public sealed record PredictRequest(double[]? Features, PredictMetadata? Metadat
 /// <summary>Optional request metadata; <c>request_id</c> is echoed, or generated when absent.</summary>
 public sealed record PredictMetadata(string? RequestId, DateTimeOffset? Timestamp);
 
-/// <summary>One prediction, exactly the seed protocol's fields.</summary>
+/// <summary>One prediction, with exactly the fields the seed document's client reads.</summary>
 /// <param name="Probability">Confidence of <paramref name="Prediction"/>: the predicted class's probability.</param>
 public sealed record PredictResponse(double Prediction, double Probability, string ModelVersion, string RequestId, double ProcessingTimeMs);
 
@@ -15,5 +15,5 @@ public sealed record BatchPredictRequest(PredictRequest[]? Requests);
 
 public sealed record BatchPredictResponse(IReadOnlyList<PredictResponse> Predictions, double TotalProcessingTimeMs);
 
-/// <summary>Model health, exactly the seed protocol's fields (its client builds a dataclass from them).</summary>
+/// <summary>Model health, with exactly the seed document's fields (its client builds a dataclass from them).</summary>
 public sealed record ModelHealthResponse(string Status, double UptimeSeconds, bool ModelLoaded, string ModelVersion);

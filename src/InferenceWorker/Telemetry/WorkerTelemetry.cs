@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace Maestro.InferenceWorker.Models;
+namespace Maestro.InferenceWorker.Telemetry;
 
 /// <summary>The worker's own traces and metrics (exported by ServiceDefaults under the <c>Maestro.</c> prefix).</summary>
 internal sealed class WorkerTelemetry : IDisposable
@@ -16,7 +16,7 @@ internal sealed class WorkerTelemetry : IDisposable
     {
         _meter = meterFactory.Create(Name);
         Requests = _meter.CreateCounter<long>("maestro.inference.requests",
-            description: "Inference requests by model, API (seed, v2) and outcome (success, client_error, unavailable).");
+            description: "Inference requests by model, API (predict, v2) and outcome (success, client_error, unavailable).");
         ComputeDuration = _meter.CreateHistogram<double>("maestro.inference.compute.duration", unit: "s",
             description: "Time spent in ONNX Runtime per run, by model.");
         ModelLoadDuration = _meter.CreateHistogram<double>("maestro.inference.model.load.duration", unit: "s",

@@ -1,9 +1,9 @@
 using System.Text.Json.Serialization;
 
-namespace Maestro.InferenceWorker.Seed;
+namespace Maestro.InferenceWorker.Predict;
 
 /// <summary>
-/// Source-generated JSON for the seed API's bodies: <c>features</c> are read straight into a
+/// Source-generated JSON for the predict API's bodies: <c>features</c> are read straight into a
 /// <c>double[]</c> without reflection or boxing, and the answers are written the same way.
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
@@ -12,4 +12,4 @@ namespace Maestro.InferenceWorker.Seed;
 [JsonSerializable(typeof(PredictResponse))]
 [JsonSerializable(typeof(BatchPredictResponse))]
 [JsonSerializable(typeof(ModelHealthResponse))]
-internal sealed partial class SeedJsonContext : JsonSerializerContext;
+internal sealed partial class PredictJsonContext : JsonSerializerContext;

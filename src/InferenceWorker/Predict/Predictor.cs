@@ -1,20 +1,21 @@
 using System.Buffers;
 using Maestro.InferenceWorker.Batching;
 using Maestro.InferenceWorker.Models;
-using Maestro.InferenceWorker.V2;
+using Maestro.InferenceWorker.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Maestro.InferenceWorker.Seed;
+namespace Maestro.InferenceWorker.Predict;
 
 /// <summary>
-/// The seed protocol's view of a model: rows of numbers in, a prediction and its confidence out.
+/// The predict API's view of a model (<c>/api/v1/models/{name}/predict</c>): rows of numbers in, a
+/// prediction and its confidence out.
 /// Works for models with one numeric input of shape [batch, n] (or [n]) and outputs that are either
 /// one probability tensor — a single column is read as the positive class's probability, several
 /// columns as one probability per class — or a label tensor beside a probability tensor, which
 /// scikit-learn exports (ZipMap) may give as a sequence of maps from class to probability instead.
 /// </summary>
-internal static class SeedPredictor
+internal static class Predictor
 {
     public const int MaxFeatures = 1000;
 
@@ -33,7 +34,7 @@ internal static class SeedPredictor
 
         // Rows of different widths (models whose feature dimension is dynamic too) are never merged.
         var signature = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{input.ElementDataType}:{width}");
-        return await batchers.ForSeed(model).SubmitAsync(signature, rows, cancellationToken);
+        return await batchers.ForRows(model, Run).SubmitAsync(signature, rows, cancellationToken);
     }
 
     /// <summary>Runs every row through the model, as one batch when the first dimension is dynamic.</summary>
@@ -121,7 +122,7 @@ internal static class SeedPredictor
     {
         if (model.InputNames.Count != 1)
         {
-            throw new SeedInputException(
+            throw new PredictInputException(
                 $"Model '{model.Name}' has {model.InputNames.Count} inputs; predict needs exactly one. Use POST /v2/models/{model.Name}/infer.");
         }
 
@@ -133,12 +134,12 @@ internal static class SeedPredictor
     {
         if (!input.IsTensor || input.ElementDataType is not (TensorElementType.Float or TensorElementType.Double))
         {
-            throw new SeedInputException($"Model '{model.Name}' input is not a float tensor; use POST /v2/models/{model.Name}/infer.");
+            throw new PredictInputException($"Model '{model.Name}' input is not a float tensor; use POST /v2/models/{model.Name}/infer.");
         }
 
         if (dimensions.Length is not (1 or 2))
         {
-            throw new SeedInputException(
+            throw new PredictInputException(
                 $"Model '{model.Name}' input has shape [{string.Join(", ", dimensions)}]; predict serves [batch, features] inputs. Use POST /v2/models/{model.Name}/infer.");
         }
 
@@ -149,17 +150,17 @@ internal static class SeedPredictor
             var where = rows.Count == 1 ? "" : $" (request {i})";
             if (features.Length == 0 || features.Length > MaxFeatures)
             {
-                throw new SeedInputException($"'features'{where} must hold 1 to {MaxFeatures} numbers; it holds {features.Length}.");
+                throw new PredictInputException($"'features'{where} must hold 1 to {MaxFeatures} numbers; it holds {features.Length}.");
             }
 
             if (expected > 0 && features.Length != expected)
             {
-                throw new SeedInputException($"Model '{model.Name}' takes {expected} features; 'features'{where} holds {features.Length}.");
+                throw new PredictInputException($"Model '{model.Name}' takes {expected} features; 'features'{where} holds {features.Length}.");
             }
 
             if (features.Length != rows[0].Length)
             {
-                throw new SeedInputException($"Every request in a batch needs the same number of features; request {i} has {features.Length}, request 0 has {rows[0].Length}.");
+                throw new PredictInputException($"Every request in a batch needs the same number of features; request {i} has {features.Length}, request 0 has {rows[0].Length}.");
             }
 
             for (var j = 0; j < features.Length; j++)
@@ -167,7 +168,7 @@ internal static class SeedPredictor
                 var value = features[j];
                 if (!double.IsFinite(value) || (input.ElementDataType == TensorElementType.Float && !float.IsFinite((float)value)))
                 {
-                    throw new SeedInputException($"'features'[{j}]{where} is {value}, not a finite number the model can take.");
+                    throw new PredictInputException($"'features'[{j}]{where} is {value}, not a finite number the model can take.");
                 }
             }
         }
@@ -225,14 +226,14 @@ internal static class SeedPredictor
         if (scores is null)
         {
             var why = notConvertible is null ? "" : $" (its non-tensor output cannot be read as probabilities: {notConvertible})";
-            throw new SeedInputException(
+            throw new PredictInputException(
                 $"Model '{model.Name}' has no float tensor output to read a probability from{why}; use POST /v2/models/{model.Name}/infer.");
         }
 
         var width = scores.Length / count;
         if (width == 0)
         {
-            throw new SeedInputException($"Model '{model.Name}' answered no probabilities; use POST /v2/models/{model.Name}/infer.");
+            throw new PredictInputException($"Model '{model.Name}' answered no probabilities; use POST /v2/models/{model.Name}/infer.");
         }
 
         var results = new (double, double)[count];
@@ -283,6 +284,3 @@ internal static class SeedPredictor
         return result;
     }
 }
-
-/// <summary>The request does not fit the model; answered with a 400 that says why.</summary>
-internal sealed class SeedInputException(string message) : Exception(message);

@@ -1,8 +1,8 @@
-using Maestro.InferenceWorker.Seed;
+using Maestro.InferenceWorker.Predict;
 
-namespace Maestro.InferenceWorker.Tests.Seed;
+namespace Maestro.InferenceWorker.Tests.Predict;
 
-public sealed class SeedPredictorTests
+public sealed class PredictorTests
 {
     [Fact]
     public void Predict_FraudDetectorBatch_ReturnsClassAndItsConfidencePerRow()
@@ -11,7 +11,7 @@ public sealed class SeedPredictorTests
         var rows = ExpectedOutputs.Rows("fraud-detector.onnx", 0, "features");
         var positives = ExpectedOutputs.Doubles(ExpectedOutputs.Outputs("fraud-detector.onnx", 0)["probability"]!.AsObject());
 
-        var outcomes = SeedPredictor.Predict(model, rows);
+        var outcomes = Predictor.Predict(model, rows);
 
         Assert.Equal(rows.Length, outcomes.Length);
         for (var i = 0; i < rows.Length; i++)
@@ -30,7 +30,7 @@ public sealed class SeedPredictorTests
         var labels = ExpectedOutputs.Doubles(outputs["label"]!.AsObject());
         var probabilities = ExpectedOutputs.Doubles(outputs["probabilities"]!.AsObject());
 
-        var outcomes = SeedPredictor.Predict(model, rows);
+        var outcomes = Predictor.Predict(model, rows);
 
         for (var i = 0; i < rows.Length; i++)
         {
@@ -48,7 +48,7 @@ public sealed class SeedPredictorTests
         var labels = ExpectedOutputs.Doubles(outputs["output_label"]!.AsObject());
         var probabilities = ExpectedOutputs.Doubles(outputs["output_probability"]!.AsObject());
 
-        var outcomes = SeedPredictor.Predict(model, rows);
+        var outcomes = Predictor.Predict(model, rows);
 
         Assert.Equal(rows.Length, outcomes.Length);
         for (var i = 0; i < rows.Length; i++)
@@ -63,7 +63,7 @@ public sealed class SeedPredictorTests
     {
         var model = SampleSessions.Load("species-encoder.onnx");
 
-        var error = Assert.Throws<SeedInputException>(() => SeedPredictor.Predict(model, [[1]]));
+        var error = Assert.Throws<PredictInputException>(() => Predictor.Predict(model, [[1]]));
 
         Assert.Contains("POST /v2/models/species-encoder/infer", error.Message);
     }
@@ -75,7 +75,7 @@ public sealed class SeedPredictorTests
         var rows = ExpectedOutputs.Rows("mlp.onnx", 0, "input");
         var scores = ExpectedOutputs.Doubles(ExpectedOutputs.Outputs("mlp.onnx", 0)["output"]!.AsObject());
 
-        var outcomes = SeedPredictor.Predict(model, rows);
+        var outcomes = Predictor.Predict(model, rows);
 
         for (var i = 0; i < rows.Length; i++)
         {
@@ -91,8 +91,8 @@ public sealed class SeedPredictorTests
         var model = SampleSessions.Load("iris-classifier.onnx");
         var rows = ExpectedOutputs.Rows("iris-classifier.onnx", 0, "features");
 
-        var batch = SeedPredictor.Predict(model, rows);
-        var single = SeedPredictor.Predict(model, [rows[1]]);
+        var batch = Predictor.Predict(model, rows);
+        var single = Predictor.Predict(model, [rows[1]]);
 
         Assert.Equal(batch[1].Prediction, single[0].Prediction);
         Assert.Equal(batch[1].Probability, single[0].Probability, 1e-6);
@@ -105,7 +105,7 @@ public sealed class SeedPredictorTests
     {
         var model = SampleSessions.Load("fraud-detector.onnx");
 
-        var error = Assert.Throws<SeedInputException>(() => SeedPredictor.Predict(model, [new double[count]]));
+        var error = Assert.Throws<PredictInputException>(() => Predictor.Predict(model, [new double[count]]));
 
         Assert.Equal($"Model 'fraud-detector' takes 3 features; 'features' holds {count}.", error.Message);
     }
@@ -115,21 +115,21 @@ public sealed class SeedPredictorTests
     {
         var model = SampleSessions.Load("fraud-detector.onnx");
 
-        var error = Assert.Throws<SeedInputException>(() => SeedPredictor.Predict(model, [new double[3], new double[3], new double[5]]));
+        var error = Assert.Throws<PredictInputException>(() => Predictor.Predict(model, [new double[3], new double[3], new double[5]]));
 
         Assert.Contains("(request 2)", error.Message);
     }
 
     [Theory]
     [InlineData(0)]
-    [InlineData(SeedPredictor.MaxFeatures + 1)]
+    [InlineData(Predictor.MaxFeatures + 1)]
     public void Predict_FeatureCountOutsideLimits_Throws(int count)
     {
         var model = SampleSessions.Load("fraud-detector.onnx");
 
-        var error = Assert.Throws<SeedInputException>(() => SeedPredictor.Predict(model, [new double[count]]));
+        var error = Assert.Throws<PredictInputException>(() => Predictor.Predict(model, [new double[count]]));
 
-        Assert.Contains($"1 to {SeedPredictor.MaxFeatures} numbers; it holds {count}", error.Message);
+        Assert.Contains($"1 to {Predictor.MaxFeatures} numbers; it holds {count}", error.Message);
     }
 
     [Theory]
@@ -140,7 +140,7 @@ public sealed class SeedPredictorTests
     {
         var model = SampleSessions.Load("fraud-detector.onnx");
 
-        var error = Assert.Throws<SeedInputException>(() => SeedPredictor.Predict(model, [[0, value, 0]]));
+        var error = Assert.Throws<PredictInputException>(() => Predictor.Predict(model, [[0, value, 0]]));
 
         Assert.Contains("'features'[1]", error.Message);
     }
@@ -150,7 +150,7 @@ public sealed class SeedPredictorTests
     {
         var model = SampleSessions.Load("multi-type.onnx");
 
-        var error = Assert.Throws<SeedInputException>(() => SeedPredictor.Predict(model, [[1, 2]]));
+        var error = Assert.Throws<PredictInputException>(() => Predictor.Predict(model, [[1, 2]]));
 
         Assert.Contains("POST /v2/models/multi-type/infer", error.Message);
     }

@@ -1,7 +1,7 @@
-using Maestro.InferenceWorker.V2;
+using Maestro.InferenceWorker.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Maestro.InferenceWorker.Tests.V2;
+namespace Maestro.InferenceWorker.Tests.Onnx;
 
 public sealed class MapSequencesTests
 {
