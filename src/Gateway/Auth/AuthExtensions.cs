@@ -1,7 +1,6 @@
 using Maestro.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Maestro.Gateway.Auth;
@@ -18,11 +17,7 @@ internal static class AuthExtensions
     public static void AddGatewayAuth(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<GatewayAuthOptions>()
-            .Bind(builder.Configuration.GetSection(GatewayAuthOptions.SectionName))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<GatewayAuthOptions>, GatewayAuthOptionsValidator>();
-        services.TryAddSingleton(TimeProvider.System);
+        builder.AddValidatedOptions<GatewayAuthOptions, GatewayAuthOptionsValidator>(GatewayAuthOptions.SectionName);
         services.AddSingleton<GatewaySigningKey>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<ApiKeyPlans>();
