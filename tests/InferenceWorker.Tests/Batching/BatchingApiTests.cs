@@ -6,6 +6,7 @@ using Maestro.InferenceWorker.Batching;
 using Maestro.InferenceWorker.Models;
 using Maestro.InferenceWorker.Predict;
 using Maestro.InferenceWorker.Telemetry;
+using Maestro.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.ML.OnnxRuntime;
@@ -88,7 +89,7 @@ public sealed class BatchingApiTests : IDisposable
         await ModelBatcherTests.WaitUntil(() => batcher.QueuedRows == 1);
         var refused = await host.Client.PostAsJsonAsync($"/api/v1/models/{model}/predict", new { features = new[] { 0.0, 0, 1 } });
 
-        var detail = await HttpAssert.ProblemAsync(refused, HttpStatusCode.ServiceUnavailable);
+        var detail = await HttpAssert.ProblemDetailAsync(refused, HttpStatusCode.ServiceUnavailable);
         Assert.Contains("retry", detail, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
         host.Time.Advance(Window);

@@ -90,7 +90,7 @@ public sealed class ModelRepositoryTests
 
         var response = await host.Client.PostAsJsonAsync($"/api/v1/models/{Name}/predict", new { features = new[] { 1.0, 0, 1 } });
 
-        var detail = await HttpAssert.ProblemAsync(response, HttpStatusCode.NotFound);
+        var detail = await HttpAssert.ProblemDetailAsync(response, HttpStatusCode.NotFound);
         Assert.Contains("no versions", detail);
     }
 
