@@ -36,7 +36,7 @@ internal static class Extensions
         builder.Services.AddSingleton<IRegistryDatabase>(provider => SqliteRegistryDatabase.Create(provider.GetRequiredService<IOptions<RegistryOptions>>()));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<AuditActor>();
-        builder.Services.AddChangePublisher(builder.Configuration);
+        builder.Services.AddChangePublisher();
         builder.Services.AddSingleton<RegistryWrites>();
         builder.Services.AddSingleton<ModelStore>();
         builder.Services.AddSingleton<VersionStore>();
@@ -51,16 +51,10 @@ internal static class Extensions
     }
 
     /// <summary>With Redis configured, committed changes are also published there; otherwise they are only listed.</summary>
-    private static void AddChangePublisher(this IServiceCollection services, IConfiguration configuration)
-    {
-        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString(RedisConnectionOptions.ConnectionStringName)))
-        {
-            services.AddSingleton<IChangePublisher>(NoChangePublisher.Instance);
-            return;
-        }
-
-        services.AddSingleton<IChangePublisher, RedisChangePublisher>();
-    }
+    private static void AddChangePublisher(this IServiceCollection services) =>
+        services.AddSingleton<IChangePublisher>(provider => provider.GetRequiredService<RedisConnection>().IsConfigured
+            ? ActivatorUtilities.CreateInstance<RedisChangePublisher>(provider)
+            : NoChangePublisher.Instance);
 
     /// <summary>Room for multipart boundaries and small text fields beside the file itself.</summary>
     private const long MultipartOverheadBytes = 1024 * 1024;
