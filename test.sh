@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every Maestro test on a fresh machine: installs what the tests need (redis-server, fonts-dejavu-core),
+# Runs every Maestro test on a fresh machine: installs what the tests need (the `need` lines below),
 # builds the solution once, runs every test project in the same configuration, and prints
 # "N passed, N failed" as its last line. Exits non-zero on any failure.
 set -uo pipefail
@@ -11,19 +11,21 @@ summary() { echo "$1 passed, $2 failed"; }
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "== installing redis-server (the end-to-end tests start a real one)"
-  if ! { as_root apt-get update -q && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q redis-server; }; then
-    echo "Could not install redis-server with apt-get; install it and run again."
-    summary 0 1
-    exit 1
-  fi
-fi
+# What the tests need from Debian, each with the check that says it is there; one apt-get for all that is missing.
+missing=()
+need() {
+  local package=$1
+  shift
+  "$@" >/dev/null 2>&1 || missing+=("$package")
+}
+need redis-server command -v redis-server                                   # end-to-end tests start a real one
+need fonts-dejavu-core test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf # model card PDFs are written in DejaVu Sans
+need chromium test -x /usr/bin/chromium                                     # the dashboard's browser test (never Playwright's own download)
 
-if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
-  echo "== installing fonts-dejavu-core (model card PDFs are written in DejaVu Sans)"
-  if ! { as_root apt-get update -q && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q fonts-dejavu-core; }; then
-    echo "Could not install fonts-dejavu-core with apt-get; install it and run again."
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]} (apt-get)"
+  if ! { as_root apt-get update -q && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q "${missing[@]}"; }; then
+    echo "Could not install ${missing[*]} with apt-get; install them and run again."
     summary 0 1
     exit 1
   fi

@@ -63,7 +63,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/maestro-bench.XXXXXX")
 started=()  # this script's own children (AppHosts, bare servers)
-children=() # the AppHosts' children, from their dashboards: stopped by the AppHost, checked after
+children=() # the AppHosts' children, found in /proc (bench/lib/apphost_resources.py): stopped by the AppHost, checked after
 
 alive() {
   local state
@@ -227,12 +227,12 @@ wait_ready() {
     [ "$SECONDS" -lt "$deadline" ] || { tail -n 30 "$ah_log" >&2; fail "the AppHost was not ready within 150 s"; }
     sleep 0.1
   done
-  ah_resources=$(curl -sf --max-time 10 "$ah_dashboard/api/resources") || fail "the dashboard at $ah_dashboard did not answer"
+  ah_resources=$(python3 bench/lib/apphost_resources.py "$ah_pid") || fail "could not list the AppHost's processes"
   local pid
   for pid in $(jq -r '.[].pid // empty' <<<"$ah_resources"); do children+=("$pid"); done
 }
 
-# resource_field RESOURCE FIELD: from the last dashboard snapshot (first replica).
+# resource_field RESOURCE FIELD: from the last snapshot of the AppHost's processes (first replica).
 resource_field() { jq -r --arg r "$1" --arg f "$2" '[.[] | select(.resource == $r)][0][$f] // empty' <<<"$ah_resources"; }
 
 stop_apphost() {
@@ -437,7 +437,7 @@ if wants load; then
   worker_port=$(resource_field worker port)
   redis_pid=$(resource_field redis pid)
   [ -n "$redis_pid" ] || fail "the AppHost started no redis-server, which (c) measures; install it (apt-get install redis-server)"
-  [ -n "$worker_port" ] && [ -n "$gateway_pid" ] || fail "the dashboard lists no worker or gateway: $ah_resources"
+  [ -n "$worker_port" ] && [ -n "$gateway_pid" ] || fail "the AppHost runs no worker or gateway: $ah_resources"
 
   yarp_kestrel_port=$(free_port)
   start_bg "$work/yarp-kestrel.log" env DOTNET_gcServer=0 dotnet "$yarp_dll" \

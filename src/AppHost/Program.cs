@@ -1,5 +1,12 @@
-using Maestro.AppHost.Hosting;
+using System.Diagnostics;
+using Maestro.AppHost.Configuration;
+using Maestro.AppHost.Discovery;
+using Maestro.AppHost.Lifecycle;
+using Maestro.AppHost.Redis;
+using Maestro.AppHost.Seeding;
+using Microsoft.Extensions.DependencyInjection;
 
+var startedAt = Stopwatch.GetTimestamp();
 if (!AppHostOptions.TryParse(args, out var options, out var error))
 {
     Console.Error.WriteLine(error);
@@ -7,30 +14,56 @@ if (!AppHostOptions.TryParse(args, out var options, out var error))
     return error is null ? 0 : 2;
 }
 
-var builder = DistributedApplication.CreateBuilder(options);
+if (!options.Publishing && new[] { options.Port, options.DashboardPort }.FirstOrDefault(port => !LocalDashboard.IsFree(port)) is var busy and > 0)
+{
+    Console.Error.WriteLine($"Port {busy} is already in use. Stop what uses it, or choose another with --port / --dashboard-port.");
+    return 1;
+}
 
-var redis = builder.AddRedis("redis").WithDataDirectory(builder.DataPath("redis"));
+var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+{
+    Args = options.Publishing ? [.. options.AspireArguments] : LocalDashboard.Configuration(options),
+    EnableResourceLogging = true,
+});
+builder.AddResourceWatcher<CrashRestarter>();
+builder.AddResourceWatcher<ServicesFirstShutdown>();
+builder.Services.AddHostedService(services => services.GetRequiredService<ServicesFirstShutdown>());
 
-var registry = builder.AddProject("registry", ServiceProject.RegistryService)
-    .WithEnvironment(replica => ("Registry__DataDirectory", builder.DataPath("registry")))
-    .WithReference(redis);
+var devApiKey = builder.AddDevApiKey(options, out var key);
+var redis = builder.AddMaestroRedis("redis", options.DataPath("redis"));
 
-var workers = builder.AddProject("worker", ServiceProject.InferenceWorker)
+var registry = builder.AddProject<Projects.RegistryService>("registry")
+    .WithHttpEndpoint(name: "http", isProxied: false)
+    .WithMaestroDefaults()
+    .WithDataDirectory("Registry__DataDirectory", options.DataPath("registry"))
+    .WithRedis(redis);
+
+var workers = builder.AddProject<Projects.InferenceWorker>("worker")
     .WithReplicas(options.Workers)
-    .WithEnvironment(replica => ("Worker__DataDirectory", builder.DataPath($"worker-{replica}")))
+    .WithHttpEndpoint(name: "http")
+    .WithMaestroDefaults()
+    .WithDataDirectory("Worker__DataDirectory", options.DataPath("worker"))
     .WithReference(registry)
-    .WithReference(redis)
-    .WaitFor(registry);
-
-builder.AddProject("gateway", ServiceProject.Gateway)
-    .WithHttpPort(options.Port, publicHost: "localhost")
-    .WithEnvironment(replica => ("Gateway__Auth__DevApiKey", builder.DevApiKey))
-    .WithEnvironment(replica => ("Gateway__DataDirectory", builder.DataPath("gateway")))
-    .WithReference(registry)
-    .WithReference(workers)
-    .WithReference(redis)
     .WaitFor(registry)
-    .WaitFor(workers);
+    .WithRedis(redis);
 
-await using var app = builder.Build();
-return await app.RunAsync();
+builder.AddProject<Projects.Gateway>("gateway")
+    .WithHttpEndpoint(port: options.Port, name: "http", isProxied: false)
+    .WithExternalHttpEndpoints()
+    .WithMaestroDefaults()
+    .WithEnvironment("Gateway__Auth__DevApiKey", devApiKey)
+    .WithDataDirectory("Gateway__DataDirectory", options.DataPath("gateway"))
+    .WithReference(registry)
+    .WithReplicaReference(workers, options.DataPath("gateway/discovery.json"))
+    .WithRedis(redis)
+    .WaitFor(registry)
+    .WaitFor(workers)
+    .AnnounceWhenReady(options, key, Path.Combine(ServiceDefaultsExtensions.RepositoryRoot, "samples", "models"), startedAt);
+
+await builder.Build().RunAsync();
+if (!options.Publishing)
+{
+    Console.WriteLine("Every resource is stopped.");
+}
+
+return 0;

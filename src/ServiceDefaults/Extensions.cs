@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -36,8 +37,20 @@ public static class Extensions
     /// <summary>Sources and meters of our own code: every name under this prefix is exported.</summary>
     public const string TelemetryPrefix = "Maestro.";
 
+    /// <summary>
+    /// A JSON file of service-discovery configuration (<c>{"services": {"worker": {"http": [...]}}}</c>)
+    /// read on top of the rest and again whenever it changes: the AppHost writes one so that the
+    /// gateway follows worker replicas as they restart on new ports.
+    /// </summary>
+    public const string DiscoveryFileSetting = "Maestro:DiscoveryFile";
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        if (builder.Configuration[DiscoveryFileSetting] is { Length: > 0 } discoveryFile)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(discoveryFile), optional: true, reloadOnChange: true);
+        }
+
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
 
@@ -79,8 +92,9 @@ public static class Extensions
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetryPrefix + "*")
-                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsInfrastructurePath(context.Request.Path))
-                .AddHttpClientInstrumentation());
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsUntracedPath(context.Request.Path))
+                .AddHttpClientInstrumentation(options => options.FilterHttpRequestMessage = request =>
+                    request.RequestUri is not { } uri || !IsUntracedPath(new PathString(uri.AbsolutePath))));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -112,6 +126,14 @@ public static class Extensions
         configureMetrics?.Invoke(metrics);
         return app;
     }
+
+    /// <summary>
+    /// What runs every few seconds whatever the traffic — probes, scrapes and the workers' poll of the
+    /// registry's change feed (<c>/api/v1/changes</c>) — is not traced, on either side of the call, so
+    /// the dashboard's traces are the requests people make.
+    /// </summary>
+    public static bool IsUntracedPath(PathString path) =>
+        IsInfrastructurePath(path) || path.StartsWithSegments("/api/v1/changes");
 
     /// <summary>Health and metrics probes: served, but neither traced nor counted as traffic.</summary>
     public static bool IsInfrastructurePath(PathString path) =>

@@ -7,25 +7,14 @@ namespace Maestro.Architecture.Tests;
 /// </summary>
 public sealed class NamespaceCycleTests
 {
-    /// <summary>
-    /// Projects whose cycle is known and being removed elsewhere, with why. Each must still have a cycle
-    /// (<see cref="Namespaces_ExemptProject_StillHasTheCycleItIsExemptFor"/>), so an entry cannot outlive its reason.
-    /// </summary>
-    private static readonly Dictionary<string, string> Exempt = new(StringComparer.Ordinal)
-    {
-        ["AppHost"] = "the home-made orchestrator (Hosting <-> Dashboard, Seeding), being replaced by a .NET Aspire AppHost (ARCHITECTURE.md, 2026-12-02)",
-    };
-
-    public static TheoryData<string> CheckedProjects() => [.. SrcProjects.Names.Where(project => !Exempt.ContainsKey(project))];
-
-    public static TheoryData<string> ExemptProjects() => [.. Exempt.Keys.Order(StringComparer.Ordinal)];
+    public static TheoryData<string> Projects() => [.. SrcProjects.Names];
 
     [Fact]
     public void SrcProjects_AsFound_AreTheServicesTheirSharedCodeAndTheAppHost() =>
-        Assert.Superset(new HashSet<string> { "Contracts", "Gateway", "InferenceWorker", "RegistryService", "ServiceDefaults" }, SrcProjects.Names.ToHashSet());
+        Assert.Superset(new HashSet<string> { "AppHost", "Contracts", "Gateway", "InferenceWorker", "RegistryService", "ServiceDefaults" }, SrcProjects.Names.ToHashSet());
 
     [Theory]
-    [MemberData(nameof(CheckedProjects))]
+    [MemberData(nameof(Projects))]
     public void Namespaces_SrcProject_HaveNoCycle(string project)
     {
         var graph = NamespaceGraph.Build(SrcProjects.Sources(project));
@@ -33,15 +22,5 @@ public sealed class NamespaceCycleTests
         var cycles = graph.Cycles();
 
         Assert.True(cycles.Count == 0, $"src/{project} has namespace cycles:{Environment.NewLine}{graph.Describe(cycles)}");
-    }
-
-    [Theory]
-    [MemberData(nameof(ExemptProjects))]
-    public void Namespaces_ExemptProject_StillHasTheCycleItIsExemptFor(string project)
-    {
-        Assert.True(SrcProjects.Names.Contains(project), $"src/{project} is gone: remove its entry from {nameof(NamespaceCycleTests)}.{nameof(Exempt)}.");
-
-        Assert.True(NamespaceGraph.Build(SrcProjects.Sources(project)).Cycles().Count > 0,
-            $"src/{project} has no namespace cycle any more ({Exempt[project]}): remove its entry from {nameof(NamespaceCycleTests)}.{nameof(Exempt)}, so it is checked like the others.");
     }
 }

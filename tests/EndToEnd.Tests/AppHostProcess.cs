@@ -16,6 +16,7 @@ public sealed class AppHostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly CapturedOutput _output = new();
+    private bool _keepData;
 
     private AppHostProcess(Process process, int gatewayPort, int dashboardPort, string dataDirectory, string apiKey)
     {
@@ -53,13 +54,15 @@ public sealed class AppHostProcess : IAsyncDisposable
     public string Output => _output.Text;
 
     /// <summary>Starts the AppHost; <paramref name="environment"/> is added to its own, which every service it starts inherits.</summary>
-    public static async Task<AppHostProcess> StartAsync(int workers, bool seed, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="dataDirectory">A data directory to reuse (kept at disposal); else a new one, deleted at disposal.</param>
+    public static async Task<AppHostProcess> StartAsync(int workers, bool seed, IReadOnlyDictionary<string, string>? environment = null, string? dataDirectory = null)
     {
         var assembly = BuiltAssembly("AppHost");
         Assert.True(File.Exists("/usr/bin/redis-server") || File.Exists("/usr/local/bin/redis-server"),
             "redis-server is not installed; the README's test command installs it (apt-get install redis-server).");
 
-        var dataDirectory = TestPaths.NewTempDirectory("e2e");
+        var keepData = dataDirectory is not null;
+        dataDirectory ??= TestPaths.NewTempDirectory("e2e");
         var apiKey = "e2e-" + Guid.NewGuid().ToString("N");
         var (gatewayPort, dashboardPort) = (FreePorts.Next(), FreePorts.Next());
         var info = new ProcessStartInfo("dotnet")
@@ -85,19 +88,34 @@ public sealed class AppHostProcess : IAsyncDisposable
             info.Environment[variable] = value;
         }
         var process = new Process { StartInfo = info };
-        var host = new AppHostProcess(process, gatewayPort, dashboardPort, dataDirectory, apiKey);
+        var host = new AppHostProcess(process, gatewayPort, dashboardPort, dataDirectory, apiKey) { _keepData = keepData };
         host._output.Start(process);
 
         await host.WaitUntilAsync(() => Task.FromResult(host.Output.Contains("Maestro is ready")), TimeSpan.FromSeconds(120), "the AppHost to report ready");
         return host;
     }
 
-    /// <summary>Every replica the AppHost's dashboard lists.</summary>
-    public async Task<IReadOnlyList<ReplicaInfo>> ResourcesAsync() =>
-        (await Dashboard.GetFromJsonAsync<ReplicaInfo[]>("/api/resources", Json))!;
+    /// <summary>Every service process the AppHost runs now (registry, each worker replica, gateway).</summary>
+    public IReadOnlyList<ServiceProcess> Services() => PlatformProcesses.Services(ProcessId);
 
-    public async Task<ReplicaInfo> ReplicaAsync(string name) =>
-        (await ResourcesAsync()).Single(r => r.Replica == name);
+    /// <summary>Replica <paramref name="index"/> of <paramref name="service"/>, replicas in a fixed order (by their Aspire identity).</summary>
+    public ServiceProcess Replica(string service, int index = 0)
+    {
+        var replicas = Services().Where(s => s.Service == service).ToArray();
+        Assert.True(replicas.Length > index, $"No replica {index} of {service} runs; running: {string.Join(", ", Services())}");
+        return replicas[index];
+    }
+
+    /// <summary>The port of the redis-server the AppHost started, as its services were told (<c>ConnectionStrings__redis</c>).</summary>
+    public int RedisPort()
+    {
+        var connection = PlatformProcesses.EnvironmentVariable(Replica("registry").Pid, "ConnectionStrings__redis");
+        Assert.False(string.IsNullOrEmpty(connection), "The registry was given no ConnectionStrings__redis.");
+        return int.Parse(connection.Split(',')[0].Split(':')[^1]);
+    }
+
+    /// <summary>Where the AppHost lists every worker replica's own address for the gateway.</summary>
+    public string DiscoveryFile => Path.Combine(DataDirectory, "gateway", "discovery.json");
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with the AppHost's output after <paramref name="timeout"/>.</summary>
     public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
@@ -153,14 +171,37 @@ public sealed class AppHostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!await TerminateAsync(TimeSpan.FromSeconds(15)))
+        var children = _process.HasExited ? [] : PlatformProcesses.Descendants(ProcessId);
+        if (!await TerminateAsync(TimeSpan.FromSeconds(30)))
         {
             _process.Kill(entireProcessTree: true);
+        }
+
+        // DCP stops what it ran once the AppHost is gone; whatever a failed test left behind goes too.
+        for (var waited = 0; waited < 100 && children.Any(PlatformProcesses.IsRunning); waited++)
+        {
+            await Task.Delay(100);
+        }
+
+        foreach (var pid in children.Where(PlatformProcesses.IsRunning))
+        {
+            try
+            {
+                Process.GetProcessById(pid).Kill();
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+            }
         }
 
         Http.Dispose();
         Anonymous.Dispose();
         Dashboard.Dispose();
+        if (_keepData)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -191,5 +232,3 @@ public sealed class AppHostProcess : IAsyncDisposable
     private static extern int kill(int pid, int signal);
 }
 
-/// <summary>A replica as the AppHost dashboard's <c>/api/resources</c> reports it.</summary>
-public sealed record ReplicaInfo(string Resource, string Replica, int Index, int? Pid, int? Port, string State, string Health, int Restarts);

@@ -57,17 +57,10 @@ public sealed class GatewayProcess : IAsyncDisposable
         env["MAESTRO_PARENT_PID"] = Environment.ProcessId.ToString();
         env["Gateway__Auth__DevApiKey"] = platform.ApiKey;
         env["Gateway__DataDirectory"] = dataDirectory;
-        foreach (var replica in await platform.ResourcesAsync())
-        {
-            if (replica.Resource == "redis")
-            {
-                env["ConnectionStrings__redis"] = $"127.0.0.1:{replica.Port}";
-            }
-            else if (replica.Resource is "registry" or "worker")
-            {
-                env[$"services__{replica.Resource}__http__{replica.Index}"] = $"http://127.0.0.1:{replica.Port}";
-            }
-        }
+        env["ConnectionStrings__redis"] = $"127.0.0.1:{platform.RedisPort()}";
+        env["services__registry__http__0"] = platform.Replica("registry").Url;
+        // The workers as the AppHost's own gateway finds them: the discovery file it keeps current.
+        env["Maestro__DiscoveryFile"] = platform.DiscoveryFile;
 
         foreach (var (variable, value) in environment)
         {

@@ -15,16 +15,31 @@ public sealed class PlatformTests(PlatformFixture fixture) : IClassFixture<Platf
     [Fact]
     public async Task Start_AppHost_RunsRedisRegistryTwoWorkersAndGatewayHealthy()
     {
-        var replicas = await Platform.ResourcesAsync();
+        var services = Platform.Services();
 
-        Assert.Equal(["gateway", "redis", "registry", "worker-0", "worker-1"], replicas.Select(r => r.Replica).Order().ToArray());
-        Assert.All(replicas, r =>
+        Assert.Equal(["gateway", "registry", "worker", "worker"], services.Select(s => s.Service).ToArray());
+        Assert.Equal(2, services.Where(s => s.Service == "worker").Select(s => s.Instance).Distinct().Count());
+        using var direct = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        foreach (var service in services)
         {
-            Assert.Equal("Running", r.State);
-            Assert.Equal("Healthy", r.Health);
-            Assert.NotNull(r.Pid);
-        });
+            using var health = await direct.GetAsync($"{service.Url}/health");
+            Assert.True(health.StatusCode == HttpStatusCode.OK, $"{service} answered /health with {(int)health.StatusCode}");
+        }
+
+        // The gateway sees each worker replica on its own address, not one proxy in front of both.
+        var gatewayHealth = await Platform.Anonymous.GetFromJsonAsync<JsonElement>("/health");
+        var workers = gatewayHealth.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "worker");
+        Assert.Equal(2, workers.GetProperty("data").GetProperty("available").GetInt32());
+        Assert.Equal(services.Where(s => s.Service == "worker").Select(s => s.Url).Order(), DiscoveredWorkers(Platform).Order());
         Assert.Contains($"Now listening on: http://localhost:{Platform.GatewayPort}", Platform.Output);
+    }
+
+    /// <summary>The worker addresses the AppHost handed the gateway.</summary>
+    internal static string[] DiscoveredWorkers(AppHostProcess platform)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(platform.DiscoveryFile));
+        return document.RootElement.GetProperty("services").GetProperty("worker").GetProperty("http")
+            .EnumerateArray().Select(e => e.GetString()!).ToArray();
     }
 
     [Fact]
@@ -129,20 +144,20 @@ public sealed class PlatformTests(PlatformFixture fixture) : IClassFixture<Platf
 
         using var direct = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var workersCounting = 0;
-        foreach (var replica in (await Platform.ResourcesAsync()).Where(r => r.Resource is "registry" or "worker"))
+        foreach (var replica in Platform.Services().Where(r => r.Service is "registry" or "worker"))
         {
             // Some traffic of its own first: a replica restarted by another test may have served none yet.
-            var path = replica.Resource == "registry" ? "/api/v1/models/fraud-detector" : "/v2/health/ready";
-            using (var served = await direct.GetAsync($"http://127.0.0.1:{replica.Port}{path}"))
+            var path = replica.Service == "registry" ? "/api/v1/models/fraud-detector" : "/v2/health/ready";
+            using (var served = await direct.GetAsync($"{replica.Url}{path}"))
             {
                 Assert.Equal(HttpStatusCode.OK, served.StatusCode);
             }
 
-            var text = await direct.GetStringAsync($"http://127.0.0.1:{replica.Port}/metrics");
+            var text = await direct.GetStringAsync($"{replica.Url}/metrics");
             Assert.Contains("# TYPE ", text);
             Assert.Contains("dotnet_gc_collections_total", text);
             Assert.Contains("http_server_request_duration_seconds_bucket", text);
-            if (replica.Resource == "registry")
+            if (replica.Service == "registry")
             {
                 Assert.Contains("maestro_registry_uploads_total{", text);
             }
@@ -163,9 +178,9 @@ public sealed class PlatformTests(PlatformFixture fixture) : IClassFixture<Platf
     [Fact]
     public async Task KillWorker_AppHostRestartsIt_AndItServesAgain()
     {
-        var before = await Platform.ReplicaAsync("worker-0");
+        var before = Platform.Replica("worker", 0);
 
-        System.Diagnostics.Process.GetProcessById(before.Pid!.Value).Kill();
+        System.Diagnostics.Process.GetProcessById(before.Pid).Kill();
 
         // Callers do not notice: a request sent to the dead worker is retried on the other one.
         var statuses = new List<HttpStatusCode>();
@@ -175,23 +190,26 @@ public sealed class PlatformTests(PlatformFixture fixture) : IClassFixture<Platf
             statuses.Add(response.StatusCode);
         }
 
-        ReplicaInfo after = before;
+        var after = before;
+        using var direct = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await Platform.WaitUntilAsync(async () =>
         {
-            after = await Platform.ReplicaAsync("worker-0");
-            return after.Restarts > before.Restarts && after.Pid != before.Pid && after.Health == "Healthy";
-        }, TimeSpan.FromSeconds(60), "worker-0 to be restarted and healthy");
-        Assert.Equal(before.Port, after.Port);
+            after = Platform.Services().SingleOrDefault(s => s.Instance == before.Instance) ?? before;
+            return after.Pid != before.Pid && (await direct.GetAsync($"{after.Url}/health")).IsSuccessStatusCode;
+        }, TimeSpan.FromSeconds(60), "the killed worker replica to be started again and healthy");
         Assert.True(statuses.All(s => s == HttpStatusCode.OK),
-            $"Predictions while worker-0 was down: {string.Join(", ", statuses)}. Gateway warnings:\n"
-            + string.Join('\n', Platform.Output.Split('\n').Where(l => l.StartsWith("gateway") && l.Contains("warn")).Select(l => l[..Math.Min(l.Length, 400)])));
+            $"Predictions while {before.Instance} was down: {string.Join(", ", statuses)}. Gateway warnings:\n"
+            + string.Join('\n', Platform.Output.Split('\n').Where(l => l.Contains("Maestro.Gateway") && l.Contains("warn")).Select(l => l[..Math.Min(l.Length, 400)])));
 
         // The restarted process itself serves predictions…
-        using var direct = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{after.Port}") };
-        using var served = await direct.PostAsJsonAsync("/api/v1/models/fraud-detector/predict", new { features = new[] { 1.0, 0.0, 1.0 } });
+        using var served = await direct.PostAsJsonAsync($"{after.Url}/api/v1/models/fraud-detector/predict", new { features = new[] { 1.0, 0.0, 1.0 } });
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
 
-        // …and the gateway uses it again: ten calls in a row succeed once the gateway has seen it healthy.
+        // …the gateway is told where it now listens (an Aspire replica comes back on a new port)…
+        await Platform.WaitUntilAsync(() => Task.FromResult(DiscoveredWorkers(Platform).Contains(after.Url)), TimeSpan.FromSeconds(30),
+            $"the discovery file to list {after.Url}");
+
+        // …and uses it again: ten calls in a row succeed once the gateway has seen it healthy.
         var streak = 0;
         await Platform.WaitUntilAsync(async () =>
         {
@@ -204,10 +222,8 @@ public sealed class PlatformTests(PlatformFixture fixture) : IClassFixture<Platf
     [Fact]
     public async Task Redis_StartedByAppHost_AnswersPing()
     {
-        var redis = await Platform.ReplicaAsync("redis");
-
         using var client = new System.Net.Sockets.TcpClient();
-        await client.ConnectAsync("127.0.0.1", redis.Port!.Value);
+        await client.ConnectAsync("127.0.0.1", Platform.RedisPort());
         var stream = client.GetStream();
         await stream.WriteAsync("PING\r\n"u8.ToArray());
         var buffer = new byte[16];

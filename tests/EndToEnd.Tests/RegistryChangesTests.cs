@@ -24,9 +24,8 @@ public sealed class RegistryChangesTests(PlatformFixture fixture) : IClassFixtur
     public async Task PromoteThroughGateway_AuditedAsTheDevKeyAndPublishedOnTheAppHostsRedis()
     {
         const string name = "audited-e2e";
-        var redis = await Platform.ReplicaAsync("redis");
         using var subscription = new TcpClient();
-        await subscription.ConnectAsync("127.0.0.1", redis.Port!.Value);
+        await subscription.ConnectAsync("127.0.0.1", Platform.RedisPort());
         var stream = subscription.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes($"SUBSCRIBE {Channel}\r\n"));
         var received = new StringBuilder();

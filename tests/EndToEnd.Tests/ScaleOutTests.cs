@@ -133,21 +133,23 @@ public sealed class ScaleOutTests(TwoGatewaysFixture fixture, ITestOutputHelper 
         try
         {
             await Platform.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref total) >= 500), TimeSpan.FromSeconds(120), "500 predictions before the kill");
-            var before = await Platform.ReplicaAsync("worker-0");
+            var before = Platform.Replica("worker", 0);
             atKill = Volatile.Read(ref total);
             var downtime = Stopwatch.StartNew();
-            Process.GetProcessById(before.Pid!.Value).Kill(); // SIGKILL: no graceful shutdown
+            Process.GetProcessById(before.Pid).Kill(); // SIGKILL: no graceful shutdown
 
+            var restarted = before;
+            using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             await Platform.WaitUntilAsync(async () =>
             {
-                var now = await Platform.ReplicaAsync("worker-0");
-                return now.Restarts > before.Restarts && now.Pid != before.Pid && now.Health == "Healthy";
-            }, TimeSpan.FromSeconds(90), "worker-0 to be restarted and healthy");
+                restarted = Platform.Services().SingleOrDefault(s => s.Instance == before.Instance) ?? before;
+                return restarted.Pid != before.Pid && (await probe.GetAsync($"{restarted.Url}/health")).IsSuccessStatusCode;
+            }, TimeSpan.FromSeconds(90), "the killed worker to be started again and healthy");
             restartedAfter = downtime.Elapsed;
             atRestart = Volatile.Read(ref total);
 
             // Keep going until both gateways send the restarted worker its share again, and long enough for 0.1% to mean something.
-            using var direct = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{before.Port}"), Timeout = TimeSpan.FromSeconds(10) };
+            using var direct = new HttpClient { BaseAddress = new Uri(restarted.Url), Timeout = TimeSpan.FromSeconds(10) };
             await Platform.WaitUntilAsync(async () => Volatile.Read(ref total) >= minimumTotal && await ServedAsync(direct) >= 200,
                 TimeSpan.FromSeconds(300), $"{minimumTotal} predictions in all and 200 served by the restarted worker-0");
         }

@@ -112,4 +112,12 @@ public sealed class ExtensionsTests
     [InlineData("/api/v1/models/health", false)]
     public void IsInfrastructurePath_Path_ClassifiesProbes(string path, bool expected) =>
         Assert.Equal(expected, Extensions.IsInfrastructurePath(new PathString(path)));
+
+    [Theory]
+    [InlineData("/alive", true)]
+    [InlineData("/api/v1/changes", true)]
+    [InlineData("/api/v1/models/fraud-detector/predict", false)]
+    [InlineData("/api/v1/models", false)]
+    public void IsUntracedPath_Path_ProbesAndTheChangeFeedPoll(string path, bool expected) =>
+        Assert.Equal(expected, Extensions.IsUntracedPath(new PathString(path)));
 }

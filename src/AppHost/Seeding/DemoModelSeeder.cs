@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Maestro.AppHost.Hosting;
 
 namespace Maestro.AppHost.Seeding;
 
@@ -10,20 +9,21 @@ namespace Maestro.AppHost.Seeding;
 /// Registers the demo model <c>fraud-detector</c> from samples/models through the public gateway and
 /// promotes it to Production — once: a model that already has a version is left alone.
 /// </summary>
-internal sealed class DemoModelSeeder(HttpClient http, string gatewayUrl, string apiKey, string repositoryRoot)
+internal sealed class DemoModelSeeder(HttpClient http, string gatewayUrl, string apiKey, string modelsDirectory)
 {
     public const string ModelName = "fraud-detector";
 
     /// <summary>How long one call of the seeding may take (an upload on a busy machine is slow).</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    public async Task SeedAsync(CancellationToken cancellationToken)
+    /// <returns>What was done, in a sentence for the console.</returns>
+    /// <exception cref="SeedingException">The gateway refused a step; the message says which and why.</exception>
+    public async Task<string> SeedAsync(CancellationToken cancellationToken)
     {
-        var file = Path.Combine(repositoryRoot, "samples", "models", ModelName + ".onnx");
+        var file = Path.Combine(modelsDirectory, ModelName + ".onnx");
         if (!File.Exists(file))
         {
-            ConsoleLog.Info($"Demo model not seeded: {file} is missing.");
-            return;
+            return $"Demo model not seeded: {file} is missing.";
         }
 
         using var existing = await SendAsync(HttpMethod.Get, $"/api/v1/models/{ModelName}", null, cancellationToken);
@@ -32,8 +32,7 @@ internal sealed class DemoModelSeeder(HttpClient http, string gatewayUrl, string
             using var model = JsonDocument.Parse(await existing.Content.ReadAsStringAsync(cancellationToken));
             if (model.RootElement.GetProperty("latest_versions").GetArrayLength() > 0)
             {
-                ConsoleLog.Info($"Demo model {ModelName} is already registered.");
-                return;
+                return $"Demo model {ModelName} is already registered.";
             }
         }
         else
@@ -56,7 +55,7 @@ internal sealed class DemoModelSeeder(HttpClient http, string gatewayUrl, string
         using var promoted = await SendAsync(HttpMethod.Post, $"/api/v1/models/{ModelName}/versions/{number}/stage",
             JsonContent.Create(new { stage = "Production", archive_existing_versions = true }), cancellationToken);
         await EnsureAsync(promoted, "promote the demo model");
-        ConsoleLog.Info($"Registered demo model {ModelName} version {number} in Production.");
+        return $"Registered demo model {ModelName} version {number} in Production.";
     }
 
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
@@ -70,7 +69,7 @@ internal sealed class DemoModelSeeder(HttpClient http, string gatewayUrl, string
     {
         if (!response.IsSuccessStatusCode && !alsoFine.Contains(response.StatusCode))
         {
-            throw new StartupException($"Could not {what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            throw new SeedingException($"Could not {what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
     }
 }

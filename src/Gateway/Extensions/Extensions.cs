@@ -1,5 +1,4 @@
 using Maestro.Gateway.Auth;
-using Maestro.Gateway.Discovery;
 using Maestro.Gateway.Health;
 using Maestro.Gateway.OpenApi;
 using Maestro.Gateway.Quotas;
@@ -12,7 +11,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
-using Yarp.ReverseProxy.ServiceDiscovery;
 
 namespace Maestro.Gateway.Extensions;
 
@@ -27,7 +25,6 @@ internal static class Extensions
             redis.WhileUnavailable = "quotas are counted per instance and only API keys already cached are recognised");
         builder.AddGatewayAuth();
 
-        builder.Services.AddSingleton<IDestinationResolver, ServiceDiscoveryDestinationResolver>();
         builder.Services.AddSingleton<UpstreamRetry>();
         builder.Services.AddSingleton<UpstreamLatency>();
         builder.AddQuotas();
@@ -47,7 +44,10 @@ internal static class Extensions
 
         // The routes and clusters in memory, each destination probed as Gateway:Routing says.
         builder.AddValidatedOptions<GatewayRoutingOptions>(GatewayRoutingOptions.SectionName);
-        builder.Services.AddReverseProxy().AddTransforms(CallerForwarding.Apply);
+        builder.Services.AddReverseProxy()
+            .AddTransforms(CallerForwarding.Apply)
+            // http://worker → one destination per endpoint discovery knows (services__worker__http__N), re-resolved when they change.
+            .AddServiceDiscoveryDestinationResolver();
         builder.Services.AddSingleton(provider => new InMemoryConfigProvider(
             GatewayRoutes.Routes, GatewayRoutes.Clusters(provider.GetRequiredService<IOptions<GatewayRoutingOptions>>().Value.ProbeInterval)));
         builder.Services.AddSingleton<IProxyConfigProvider>(provider => provider.GetRequiredService<InMemoryConfigProvider>());

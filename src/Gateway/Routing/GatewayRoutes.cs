@@ -4,8 +4,9 @@ using Yarp.ReverseProxy.Configuration;
 namespace Maestro.Gateway.Routing;
 
 /// <summary>
-/// The public paths and the cluster behind each. Destinations are discovery names; the
-/// <see cref="Discovery.ServiceDiscoveryDestinationResolver"/> turns them into replicas.
+/// The public paths and the cluster behind each. Destinations are discovery names
+/// (<c>http://worker</c>); Microsoft.Extensions.ServiceDiscovery.Yarp's destination resolver turns each
+/// into one destination per replica that service discovery knows.
 /// Routes to the workers are ordered before the registry's catch-all, so
 /// <c>/api/v1/models/{name}/predict</c> reaches a worker and every other <c>/api/v1/models/**</c>
 /// path the registry.

@@ -1,0 +1,40 @@
+using System.Reflection;
+
+namespace Maestro.AppHost.Configuration;
+
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>The repository this AppHost was built from (for samples/models).</summary>
+    public static string RepositoryRoot { get; } = typeof(ServiceDefaultsExtensions).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Maestro.RepoRoot").Value!;
+
+    /// <summary>
+    /// What every Maestro service gets locally: Development settings, one-line console logs (the
+    /// dashboard's console view reads better), workstation GC (four services share a laptop), its
+    /// readiness probe <c>/health</c> as the resource's health, and the AppHost's process id so that a
+    /// service outlives neither an AppHost killed without warning.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithMaestroDefaults(this IResourceBuilder<ProjectResource> builder)
+    {
+        if (builder.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            builder
+                .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
+                .WithEnvironment("DOTNET_ENVIRONMENT", "Development")
+                .WithEnvironment("MAESTRO_PARENT_PID", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .WithEnvironment("Logging__Console__FormatterName", "simple")
+                .WithEnvironment("Logging__Console__FormatterOptions__SingleLine", "true")
+                .WithEnvironment("Logging__Console__FormatterOptions__ColorBehavior", "Disabled")
+                .WithEnvironment("DOTNET_gcServer", "0");
+        }
+
+        return builder.WithHttpHealthCheck("/health");
+    }
+
+    /// <summary>
+    /// Where the service keeps its files on this machine (<c>--data-dir</c>). Not part of a published
+    /// manifest: a container's data directory is its image's and its volume's business.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithDataDirectory(this IResourceBuilder<ProjectResource> builder, string variable, string path) =>
+        builder.ApplicationBuilder.ExecutionContext.IsRunMode ? builder.WithEnvironment(variable, path) : builder;
+}

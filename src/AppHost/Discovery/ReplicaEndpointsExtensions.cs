@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+using Maestro.AppHost.Lifecycle;
+
+namespace Maestro.AppHost.Discovery;
+
+public static class ReplicaEndpointsExtensions
+{
+    /// <summary>Where a service finds the discovery file: ServiceDefaults loads it, reloading on change.</summary>
+    public const string DiscoveryFileVariable = "Maestro__DiscoveryFile";
+
+    /// <summary>
+    /// Lets <paramref name="builder"/> reach every replica of <paramref name="replicated"/> on its own
+    /// address (see <see cref="ReplicaEndpoints"/>) as service <c>{replicated name}</c>, so that
+    /// <c>http://worker</c> resolves to one endpoint per replica. When publishing, this is the plain
+    /// <c>WithReference</c>: an orchestrator such as Kubernetes hands out the addresses there.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithReplicaReference(
+        this IResourceBuilder<ProjectResource> builder, IResourceBuilder<ProjectResource> replicated, string discoveryFile)
+    {
+        if (builder.ApplicationBuilder.ExecutionContext.IsPublishMode)
+        {
+            return builder.WithReference(replicated);
+        }
+
+        var endpoints = new ReplicaEndpoints(replicated.Resource, replicated.Resource.Name, discoveryFile);
+        builder.ApplicationBuilder.Services.AddSingleton(endpoints);
+        builder.ApplicationBuilder.AddResourceWatcher<ReplicaEndpointsWatcher>();
+
+        return builder
+            .WithReferenceRelationship(replicated.Resource)
+            .WithEnvironment(async context =>
+            {
+                // Evaluated when the resource starts, once what it waits for is healthy: the file then
+                // lists every replica from the first request on.
+                var replicas = replicated.Resource.Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1;
+                await endpoints.WriteWhenServingAsync(replicas, TimeSpan.FromSeconds(10), context.CancellationToken);
+                context.EnvironmentVariables[DiscoveryFileVariable] = discoveryFile;
+            });
+    }
+}
