@@ -1,11 +1,11 @@
 using BenchmarkDotNet.Attributes;
 using Maestro.InferenceWorker.Models;
-using Maestro.InferenceWorker.Seed;
+using Maestro.InferenceWorker.Predict;
 
 namespace Maestro.Benchmarks;
 
 /// <summary>
-/// The seed predict path inside the worker (<see cref="SeedPredictor.Predict"/>): validate the rows,
+/// The seed predict path inside the worker (<see cref="Predictor.Predict"/>): validate the rows,
 /// build the input tensor, run the session and read prediction and probability per row. One row is
 /// <c>predict</c>; 100 rows is a full <c>batch_predict</c>.
 /// </summary>
@@ -31,7 +31,7 @@ public class SeedPredictorBenchmarks
     }
 
     [Benchmark]
-    public double Predict() => SeedPredictor.Predict(_model, _rows)[^1].Probability;
+    public double Predict() => Predictor.Predict(_model, _rows)[^1].Probability;
 
     [GlobalCleanup]
     public void Cleanup() => _model.Retire();

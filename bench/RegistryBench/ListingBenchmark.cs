@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Maestro.RegistryService.Apis;
-using Maestro.RegistryService.Extensions;
+using Maestro.RegistryService.Infrastructure.Sqlite;
 using Maestro.RegistryService.Infrastructure;
 using Maestro.RegistryService.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,8 +25,8 @@ internal static class ListingBenchmark
 
     public static int Run(string dataDirectory, int models, int pageSize, int passes)
     {
-        var database = RegistryDatabase.Create(Options.Create(new RegistryOptions { DataDirectory = dataDirectory }));
-        var store = new RegistryStore(database, TimeProvider.System);
+        var database = SqliteRegistryDatabase.Create(Options.Create(new RegistryOptions { DataDirectory = dataDirectory }));
+        var store = new ModelStore(new RegistryWrites(database, TimeProvider.System));
         Fill(database, models);
 
         var perPage = new List<double>();
@@ -53,7 +53,7 @@ internal static class ListingBenchmark
         return 0;
     }
 
-    private static List<double> ListEveryPage(RegistryStore store, int pageSize, out int listed)
+    private static List<double> ListEveryPage(ModelStore store, int pageSize, out int listed)
     {
         var timings = new List<double>();
         listed = 0;
@@ -78,7 +78,7 @@ internal static class ListingBenchmark
     }
 
     /// <summary>Writes the models in one transaction: the setup is not what is measured.</summary>
-    private static void Fill(RegistryDatabase database, int models)
+    private static void Fill(SqliteRegistryDatabase database, int models)
     {
         const string Signature = """{"inputs":[{"name":"features","datatype":"FP32","shape":[-1,3]}],"outputs":[{"name":"probability","datatype":"FP32","shape":[-1,1]}]}""";
         using var connection = database.Open();

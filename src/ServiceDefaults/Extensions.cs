@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -15,8 +16,9 @@ using OpenTelemetry.Trace;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every Maestro service shares: telemetry, health, service discovery, resilient HTTP clients
-/// and problem details. A service calls <see cref="AddServiceDefaults{TBuilder}"/> while building and
+/// What every Maestro service shares: telemetry, health, service discovery, resilient HTTP clients,
+/// problem details, its one clock (<see cref="TimeProvider"/>: tests replace it with a fake) and its
+/// one Redis connection (<see cref="RedisConnection"/>, when <c>ConnectionStrings:redis</c> is set). A service calls <see cref="AddServiceDefaults{TBuilder}"/> while building and
 /// <see cref="MapDefaultEndpoints"/> once built.
 /// </summary>
 /// <remarks>
@@ -65,6 +67,8 @@ public static class Extensions
         // answer with its 4xx, in Development too, where minimal APIs throw instead of returning 400.
         builder.Services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = exception =>
             exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddRedisConnection(builder.Configuration);
         builder.Services.AddParentProcessWatcher(builder.Configuration);
         return builder;
     }

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -70,21 +68,4 @@ internal sealed partial class ParentProcessWatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Parent process {ParentPid} is gone; stopping.")]
     private static partial void LogParentGone(ILogger logger, int parentPid);
-}
-
-internal static class ParentProcessWatcherExtensions
-{
-    public static IServiceCollection AddParentProcessWatcher(this IServiceCollection services, IConfiguration configuration)
-    {
-        if (int.TryParse(configuration[ParentProcessWatcher.ParentPidVariable], out var pid) && pid > 0)
-        {
-            services.AddHostedService(provider => new ParentProcessWatcher(
-                pid,
-                provider.GetRequiredService<IHostApplicationLifetime>(),
-                provider.GetService<TimeProvider>() ?? TimeProvider.System,
-                provider.GetRequiredService<ILogger<ParentProcessWatcher>>()));
-        }
-
-        return services;
-    }
 }

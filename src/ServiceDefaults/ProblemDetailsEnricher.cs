@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Maestro.Contracts;
 using Microsoft.AspNetCore.Http;
 
 namespace Maestro.ServiceDefaults;
@@ -10,7 +11,7 @@ namespace Maestro.ServiceDefaults;
 /// </summary>
 public static class ProblemDetailsEnricher
 {
-    public const string RequestIdHeader = "X-Request-Id";
+    public const string RequestIdHeader = MaestroHeaders.RequestId;
 
     public static void Enrich(Microsoft.AspNetCore.Http.ProblemDetailsContext context)
     {

@@ -1,4 +1,4 @@
-using Maestro.Gateway.Redis;
+using Maestro.ServiceDefaults;
 using StackExchange.Redis;
 
 namespace Maestro.Gateway.Auth;

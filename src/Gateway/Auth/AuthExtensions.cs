@@ -1,8 +1,7 @@
 using Maestro.Gateway.Auth.Refresh;
-using Maestro.Gateway.Redis;
+using Maestro.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Maestro.Gateway.Auth;
@@ -19,11 +18,7 @@ internal static class AuthExtensions
     public static void AddGatewayAuth(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<GatewayAuthOptions>()
-            .Bind(builder.Configuration.GetSection(GatewayAuthOptions.SectionName))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<GatewayAuthOptions>, GatewayAuthOptionsValidator>();
-        services.TryAddSingleton(TimeProvider.System);
+        builder.AddValidatedOptions<GatewayAuthOptions, GatewayAuthOptionsValidator>(GatewayAuthOptions.SectionName);
         services.AddSingleton<GatewaySigningKey>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<ApiKeyPlans>();
@@ -52,7 +47,6 @@ internal static class AuthExtensions
         var services = builder.Services;
         if (builder.Configuration.GetConnectionString(RedisConnection.ConnectionStringName) is { Length: > 0 })
         {
-            services.TryAddSingleton<RedisConnection>();
             services.AddSingleton<IApiKeyStore, RedisApiKeyStore>();
             services.AddHostedService<ApiKeyRevocationListener>();
             return;

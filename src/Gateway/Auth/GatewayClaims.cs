@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Maestro.Contracts;
 
 namespace Maestro.Gateway.Auth;
 
@@ -9,10 +10,10 @@ namespace Maestro.Gateway.Auth;
 /// </summary>
 public static class GatewayClaims
 {
-    public const string KeyId = "maestro:key_id";
-    public const string Scope = "scope";
-    public const string Plan = "maestro:plan";
-    public const string RateLimit = "maestro:rate_limit";
+    public const string KeyId = MaestroClaims.KeyId;
+    public const string Scope = MaestroClaims.Scope;
+    public const string Plan = MaestroClaims.Plan;
+    public const string RateLimit = MaestroClaims.RateLimit;
 
     /// <summary>The plan of a caller that names none.</summary>
     public const string DefaultPlan = "free";

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Maestro.Gateway.Redis;
+using Maestro.ServiceDefaults;
 using StackExchange.Redis;
 
 namespace Maestro.Gateway.Auth;

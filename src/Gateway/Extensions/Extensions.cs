@@ -2,59 +2,55 @@ using Maestro.Gateway.Auth;
 using Maestro.Gateway.Health;
 using Maestro.Gateway.OpenApi;
 using Maestro.Gateway.Quotas;
-using Maestro.Gateway.Redis;
 using Maestro.Gateway.Resilience;
 using Maestro.Gateway.Routing;
 using Maestro.Gateway.Telemetry;
 using Maestro.ServiceDefaults;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
 
 namespace Maestro.Gateway.Extensions;
 
 internal static class Extensions
 {
     public const string CorsPolicy = "gateway";
-    public const string CorsOriginsSetting = "Gateway:Cors:AllowedOrigins";
-
-    /// <summary>How often each destination's <c>/alive</c> is probed (default 2 s).</summary>
-    public const string HealthCheckIntervalSetting = "Gateway:Routing:HealthCheckInterval";
-
-    /// <summary>Whether destinations are probed at all (default true).</summary>
-    public const string ActiveHealthChecksSetting = "Gateway:Routing:ActiveHealthChecks";
 
     public static void AddGateway(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<GatewayTelemetry>();
+        builder.Services.Configure<RedisConnectionOptions>(redis =>
+            redis.WhileUnavailable = "quotas are counted per instance and only API keys already cached are recognised");
         builder.AddGatewayAuth();
 
         builder.Services.AddSingleton<UpstreamRetry>();
         builder.Services.AddSingleton<UpstreamLatency>();
         builder.AddQuotas();
         builder.Services.AddSingleton<BodyLimits>();
-        builder.Services.AddOptions<GatewayLimitsOptions>()
-            .Bind(builder.Configuration.GetSection(GatewayLimitsOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<GatewayLimitsOptions>(GatewayLimitsOptions.SectionName);
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayLimitsOptions>>((kestrel, limits) =>
             kestrel.Limits.MaxRequestBodySize = limits.Value.DefaultBodyBytes);
 
         // Browsers may call the API from the origins listed under Gateway:Cors:AllowedOrigins (none by default).
-        var origins = builder.Configuration.GetSection(CorsOriginsSetting).Get<string[]>() ?? [];
-        builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
-            .WithOrigins(origins)
+        builder.AddValidatedOptions<GatewayCorsOptions>(GatewayCorsOptions.SectionName);
+        builder.Services.AddCors();
+        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<GatewayCorsOptions>>((cors, gateway) => cors.AddPolicy(CorsPolicy, policy => policy
+            .WithOrigins(gateway.Value.AllowedOrigins)
             .WithHeaders(ApiKeyOptions.HeaderName, "Authorization", "Content-Type", ProblemDetailsEnricher.RequestIdHeader)
             .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
             .WithExposedHeaders(ProblemDetailsEnricher.RequestIdHeader, "Retry-After", "RateLimit", "RateLimit-Policy")));
+
+        // The routes and clusters in memory, each destination probed as Gateway:Routing says.
+        builder.AddValidatedOptions<GatewayRoutingOptions>(GatewayRoutingOptions.SectionName);
         builder.Services.AddReverseProxy()
-            .LoadFromMemory(GatewayRoutes.Routes, GatewayRoutes.Clusters(
-                builder.Configuration.GetValue(ActiveHealthChecksSetting, true)
-                    ? builder.Configuration.GetValue(HealthCheckIntervalSetting, TimeSpan.FromSeconds(2))
-                    : null))
             .AddTransforms(CallerForwarding.Apply)
             // http://worker → one destination per endpoint discovery knows (services__worker__http__N), re-resolved when they change.
             .AddServiceDiscoveryDestinationResolver();
+        builder.Services.AddSingleton(provider => new InMemoryConfigProvider(
+            GatewayRoutes.Routes, GatewayRoutes.Clusters(provider.GetRequiredService<IOptions<GatewayRoutingOptions>>().Value.ProbeInterval)));
+        builder.Services.AddSingleton<IProxyConfigProvider>(provider => provider.GetRequiredService<InMemoryConfigProvider>());
 
         // GET /health reports each dependency, as the registry report's health endpoint does.
         builder.Services.AddHealthChecks()

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Maestro.Gateway.Quotas;
-using Maestro.Gateway.Redis;
+using Maestro.ServiceDefaults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Maestro.Gateway.Health;

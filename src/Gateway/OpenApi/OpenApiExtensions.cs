@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-
 namespace Maestro.Gateway.OpenApi;
 
 /// <summary>
@@ -17,14 +15,10 @@ internal static class OpenApiExtensions
     public static void AddGatewayOpenApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOpenApi(MergedOpenApiDocument.DocumentName, options => options.AddDocumentTransformer<GatewayProbesDocumentTransformer>());
-        builder.Services.AddOptions<GatewayOpenApiOptions>()
-            .Bind(builder.Configuration.GetSection(GatewayOpenApiOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<GatewayOpenApiOptions>(GatewayOpenApiOptions.SectionName);
 
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton<MergedOpenApiDocument>();
-        builder.Services.TryAddSingleton(TimeProvider.System);
     }
 
     public static IEndpointRouteBuilder MapGatewayOpenApi(this IEndpointRouteBuilder app)

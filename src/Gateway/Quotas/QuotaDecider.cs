@@ -1,4 +1,4 @@
-using Maestro.Gateway.Redis;
+using Maestro.ServiceDefaults;
 using Maestro.Gateway.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +18,7 @@ internal sealed partial class QuotaDecider
     private readonly RedisTokenBuckets _shared;
     private readonly LocalTokenBuckets _local;
     private readonly RedisCircuit _circuit;
-    private readonly TimeProvider _clock;
+    private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
     private readonly GatewayTelemetry _telemetry;
     private readonly ILogger<QuotaDecider> _logger;
@@ -28,20 +28,19 @@ internal sealed partial class QuotaDecider
         RedisConnection redis,
         RedisTokenBuckets shared,
         LocalTokenBuckets local,
-        [FromKeyedServices(QuotaExtensions.ClockKey)] TimeProvider clock,
         TimeProvider time,
         IOptions<QuotaOptions> options,
         GatewayTelemetry telemetry,
         ILogger<QuotaDecider> logger)
     {
-        (_redis, _shared, _local, _clock, _telemetry, _logger) = (redis, shared, local, clock, telemetry, logger);
+        (_redis, _shared, _local, _time, _telemetry, _logger) = (redis, shared, local, time, telemetry, logger);
         _timeout = options.Value.RedisTimeout;
         _circuit = new RedisCircuit(time, options.Value.RedisBreakDuration);
     }
 
     public async ValueTask<QuotaDecision> DecideAsync(QuotaSubject subject, long cost)
     {
-        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         if (_redis.IsConfigured)
         {
             if (_redis.Database is not { } database)

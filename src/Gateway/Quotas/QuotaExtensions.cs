@@ -1,8 +1,7 @@
 using System.Threading.RateLimiting;
 using Maestro.Gateway.Errors;
-using Maestro.Gateway.Redis;
+using Maestro.ServiceDefaults;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Maestro.Gateway.Quotas;
@@ -10,20 +9,10 @@ namespace Maestro.Gateway.Quotas;
 /// <summary>Wires quotas: plans from <c>Gateway:Quotas</c>, Redis from <c>ConnectionStrings:redis</c>.</summary>
 internal static class QuotaExtensions
 {
-    /// <summary>
-    /// The key of the <see cref="TimeProvider"/> that refills buckets: the system clock; tests hold it
-    /// still so that no refill blurs a count.
-    /// </summary>
-    public const string ClockKey = "Maestro.Quotas.Clock";
-
     public static void AddQuotas(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<QuotaOptions>().Bind(builder.Configuration.GetSection(QuotaOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<QuotaOptions>, QuotaOptionsValidator>();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddKeyedSingleton(ClockKey, TimeProvider.System);
-        services.TryAddSingleton<RedisConnection>();
+        builder.AddValidatedOptions<QuotaOptions, QuotaOptionsValidator>(QuotaOptions.SectionName);
         services.AddSingleton<RedisTokenBuckets>();
         services.AddSingleton<LocalTokenBuckets>();
         services.AddSingleton<QuotaDecider>();

@@ -1,14 +1,12 @@
-using Maestro.Gateway.Redis;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Maestro.Gateway.Quotas;
 
 /// <summary>
-/// Stops the gateway at start-up with a message naming the quota setting that is wrong, Redis's
-/// connection string included (a running gateway never finds out later).
+/// Stops the gateway at start-up with a message naming the quota setting that is wrong (a running
+/// gateway never finds out later). Redis's connection string is checked by ServiceDefaults.
 /// </summary>
-internal sealed class QuotaOptionsValidator(IConfiguration configuration) : IValidateOptions<QuotaOptions>
+internal sealed class QuotaOptionsValidator : IValidateOptions<QuotaOptions>
 {
     public ValidateOptionsResult Validate(string? name, QuotaOptions options)
     {
@@ -45,18 +43,6 @@ internal sealed class QuotaOptionsValidator(IConfiguration configuration) : IVal
         if (options.RedisBreakDuration < TimeSpan.Zero)
         {
             errors.Add($"{QuotaOptions.SectionName}:RedisBreakDuration must not be negative.");
-        }
-
-        if (configuration.GetConnectionString(RedisConnection.ConnectionStringName) is { Length: > 0 } redis)
-        {
-            try
-            {
-                ConfigurationOptions.Parse(redis);
-            }
-            catch (ArgumentException exception)
-            {
-                errors.Add($"ConnectionStrings:{RedisConnection.ConnectionStringName} is not a Redis connection string StackExchange.Redis can read: {exception.Message}");
-            }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -1,5 +1,6 @@
 using Maestro.Gateway.Routing;
 using Maestro.Gateway.Telemetry;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Model;
@@ -11,7 +12,7 @@ namespace Maestro.Gateway.Resilience;
 /// the connection was refused or failed (always safe), or — for inference and reads, which have no
 /// side effects — the service dropped the connection before any response byte. The failed
 /// destination is taken out of rotation at once (passive health) until its active health check, or
-/// the reactivation period (<c>Gateway:Routing:PassiveReactivation</c>, default 5 s), lets it back.
+/// the reactivation period (<see cref="GatewayRoutingOptions.PassiveReactivation"/>, default 5 s), lets it back.
 /// YARP has no retry of its own.
 /// </summary>
 /// <remarks>
@@ -21,11 +22,9 @@ namespace Maestro.Gateway.Resilience;
 /// uploads) are forwarded as a stream and never retried.
 /// </remarks>
 internal sealed partial class UpstreamRetry(
-    IDestinationHealthUpdater health, GatewayTelemetry telemetry, IConfiguration configuration, ILogger<UpstreamRetry> logger)
+    IDestinationHealthUpdater health, GatewayTelemetry telemetry, IOptions<GatewayRoutingOptions> options, ILogger<UpstreamRetry> logger)
 {
-    public const string ReactivationSetting = "Gateway:Routing:PassiveReactivation";
-
-    private readonly TimeSpan _reactivation = configuration.GetValue(ReactivationSetting, TimeSpan.FromSeconds(5));
+    private readonly TimeSpan _reactivation = options.Value.PassiveReactivation;
 
     public const int MaxReplayableBodyBytes = 1024 * 1024;
     public const int MaxChunkedInferenceBodyBytes = 10 * 1024 * 1024;

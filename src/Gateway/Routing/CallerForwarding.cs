@@ -1,3 +1,4 @@
+using Maestro.Contracts;
 using Maestro.Gateway.Auth;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
@@ -11,7 +12,7 @@ namespace Maestro.Gateway.Routing;
 /// </summary>
 internal static class CallerForwarding
 {
-    public const string CallerHeader = "X-Maestro-Caller";
+    public const string CallerHeader = MaestroHeaders.Caller;
 
     public static void Apply(TransformBuilderContext context)
     {

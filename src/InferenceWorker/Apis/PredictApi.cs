@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using Maestro.InferenceWorker.Batching;
 using Maestro.InferenceWorker.Models;
+using Maestro.InferenceWorker.Predict;
 using Maestro.InferenceWorker.Registry;
-using Maestro.InferenceWorker.Seed;
+using Maestro.InferenceWorker.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -11,18 +12,21 @@ using Microsoft.Extensions.Options;
 namespace Maestro.InferenceWorker.Apis;
 
 /// <summary>
-/// The seed protocol per model: <c>predict</c>, <c>batch_predict</c> and <c>health</c> under
-/// <c>/api/v1/models/{name}</c>, so the seed's own client works with
-/// <c>base_url = &lt;gateway&gt;/api/v1/models/&lt;name&gt;</c>. Errors are problem+json.
+/// The predict API per model, as the seed document has it: <c>predict</c>, <c>batch_predict</c> and
+/// <c>health</c> under <c>/api/v1/models/{name}</c>, so the seed's own client works with
+/// <c>base_url = &lt;gateway&gt;/api/v1/models/&lt;name&gt;</c>. Errors are problem+json (<see cref="WorkerErrors"/>).
 /// </summary>
 public static class PredictApi
 {
     public const int MaxBatchSize = 100;
 
-    private static readonly DateTime ProcessStartedAt = Process.GetCurrentProcess().StartTime.ToUniversalTime();
+    /// <summary>The <c>api</c> of <c>maestro.inference.requests</c>.</summary>
+    private const string Api = "predict";
 
     public static RouteGroupBuilder MapPredictApi(this IEndpointRouteBuilder app)
     {
+        // Uptime counts from here: the worker maps its routes as it starts.
+        app.ServiceProvider.GetRequiredService<WorkerUptime>();
         var api = app.MapGroup("/api/v1/models/{name}").WithTags("Predictions");
 
         api.MapPost("/predict", Predict)
@@ -85,22 +89,22 @@ public static class PredictApi
     }
 
     internal static async Task<Results<Ok<ModelHealthResponse>, ProblemHttpResult>> Health(
-        string name, ModelRepository models, CancellationToken cancellationToken)
+        string name, ModelRepository models, WorkerUptime uptime, HttpResponse response, CancellationToken cancellationToken)
     {
-        var uptime = (DateTime.UtcNow - ProcessStartedAt).TotalSeconds;
         try
         {
             using var lease = await models.AcquireAsync(name, cancellationToken);
-            return TypedResults.Ok(new ModelHealthResponse("healthy", uptime, true, lease.Model.Version.ToString()));
-        }
-        catch (ModelNotFoundException ex)
-        {
-            return TypedResults.Problem(detail: ex.Message, statusCode: StatusCodes.Status404NotFound);
+            return TypedResults.Ok(new ModelHealthResponse("healthy", uptime.Seconds, true, lease.Model.Version.ToString()));
         }
         catch (Exception ex) when (ex is RegistryUnavailableException or ModelLoadException)
         {
+            // The model cannot be loaded here right now: that is what a health check reports, not an error.
             var loaded = models.Peek(name);
-            return TypedResults.Ok(new ModelHealthResponse("unhealthy", uptime, loaded is not null, loaded?.Version.ToString() ?? ""));
+            return TypedResults.Ok(new ModelHealthResponse("unhealthy", uptime.Seconds, loaded is not null, loaded?.Version.ToString() ?? ""));
+        }
+        catch (Exception ex) when (WorkerErrors.Classify(ex) is { } error)
+        {
+            return error.ToProblem(response);
         }
     }
 
@@ -124,40 +128,22 @@ public static class PredictApi
             using var lease = await models.AcquireAsync(name, cancellationToken);
             var computeStarted = Stopwatch.GetTimestamp();
             // The lease is held until the batch this request joins has run, so the version stays loaded.
-            var outcomes = await SeedPredictor.PredictAsync(lease.Model, rows, batchers, cancellationToken);
+            var outcomes = await Predictor.PredictAsync(lease.Model, rows, batchers, cancellationToken);
             telemetry.Record(name, Api, "success", Stopwatch.GetElapsedTime(computeStarted));
             return respond(lease.Model, outcomes);
         }
-        catch (SeedInputException ex)
+        catch (Exception ex) when (WorkerErrors.Classify(ex) is { } error)
         {
-            telemetry.Record(name, Api, "client_error");
-            return BadRequest(ex.Message);
-        }
-        catch (ModelNotFoundException ex)
-        {
-            telemetry.Record(name, Api, "not_found");
-            return TypedResults.Problem(detail: ex.Message, statusCode: StatusCodes.Status404NotFound);
-        }
-        catch (BatchQueueFullException ex)
-        {
-            telemetry.Record(name, Api, "unavailable");
-            response.Headers.RetryAfter = BatchQueueFullException.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem(detail: ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-        catch (Exception ex) when (ex is RegistryUnavailableException or ModelLoadException)
-        {
-            telemetry.Record(name, Api, "unavailable");
-            return TypedResults.Problem(detail: ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+            telemetry.Record(name, Api, error.Outcome);
+            return error.ToProblem(response);
         }
     }
-
-    private const string Api = "seed";
 
     private static async Task<(T? Body, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {
-            return (default, TypedResults.Problem(detail: "Send the body as JSON with Content-Type: application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType));
+            return (default, WorkerErrors.Problem(StatusCodes.Status415UnsupportedMediaType, "Send the body as JSON with Content-Type: application/json."));
         }
 
         try
@@ -171,6 +157,5 @@ public static class PredictApi
         }
     }
 
-    private static ProblemHttpResult BadRequest(string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest);
+    private static ProblemHttpResult BadRequest(string detail) => WorkerErrors.Problem(StatusCodes.Status400BadRequest, detail);
 }

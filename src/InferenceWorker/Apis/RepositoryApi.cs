@@ -10,7 +10,7 @@ namespace Maestro.InferenceWorker.Apis;
 /// Triton's model repository extension: which models the registry has and which this worker has
 /// loaded (<c>POST /v2/repository/index</c>), and explicit <c>load</c> and <c>unload</c>. Models are
 /// still loaded on their first request; an unloaded model frees its memory and loads again when next
-/// asked for. Errors are <c>{"error": "..."}</c>.
+/// asked for. Errors are <c>{"error": "..."}</c> (<see cref="WorkerErrors"/>).
 /// </summary>
 public static class RepositoryApi
 {
@@ -52,12 +52,12 @@ public static class RepositoryApi
             {
                 JsonValueKind.True => true,
                 JsonValueKind.False => false,
-                _ => throw V2Exception.BadRequest($"'ready' must be true or false; it is {ready.GetRawText()}."),
+                _ => throw new InferenceRequestException($"'ready' must be true or false; it is {ready.GetRawText()}."),
             };
         }
-        catch (V2Exception ex)
+        catch (Exception ex) when (WorkerErrors.Classify(ex) is { } error)
         {
-            return V2Api.Error(ex.Status, ex.Message);
+            return error.ToV2(request.HttpContext.Response);
         }
 
         var entries = models.Loaded
@@ -84,7 +84,7 @@ public static class RepositoryApi
                 if (body?.RootElement.TryGetProperty("parameters", out var parameters) == true
                     && parameters.ValueKind == JsonValueKind.Object && parameters.EnumerateObject().Any())
                 {
-                    return V2Api.Error(StatusCodes.Status400BadRequest,
+                    return WorkerErrors.V2(StatusCodes.Status400BadRequest,
                         "This worker loads models from the registry: load parameters (config, files) are not supported. Send the load without 'parameters'.");
                 }
             }
@@ -92,24 +92,16 @@ public static class RepositoryApi
             await models.LoadAsync(name, cancellationToken);
             return TypedResults.Ok();
         }
-        catch (V2Exception ex)
+        catch (Exception ex) when (WorkerErrors.Classify(ex) is { } error)
         {
-            return V2Api.Error(ex.Status, ex.Message);
-        }
-        catch (ModelNotFoundException ex)
-        {
-            return V2Api.Error(StatusCodes.Status404NotFound, ex.Message);
-        }
-        catch (Exception ex) when (ex is RegistryUnavailableException or ModelLoadException)
-        {
-            return V2Api.Error(StatusCodes.Status503ServiceUnavailable, ex.Message);
+            return error.ToV2(request.HttpContext.Response);
         }
     }
 
     internal static IResult Unload(string name, ModelRepository models) =>
         models.Unload(name) > 0
             ? TypedResults.Ok()
-            : V2Api.Error(StatusCodes.Status404NotFound, $"Model '{name}' is not loaded on this worker; POST /v2/repository/index lists what is.");
+            : WorkerErrors.V2(StatusCodes.Status404NotFound, $"Model '{name}' is not loaded on this worker; POST /v2/repository/index lists what is.");
 
     /// <summary>The registry's model names; when it cannot be reached the index lists the loaded models only.</summary>
     private static async Task<IReadOnlyList<string>> RegisteredNamesAsync(RegistryClient registry, CancellationToken cancellationToken)
@@ -158,14 +150,14 @@ public static class RepositoryApi
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
-                throw V2Exception.BadRequest("The body must be a JSON object.");
+                throw new InferenceRequestException("The body must be a JSON object.");
             }
 
             return document;
         }
         catch (JsonException ex)
         {
-            throw V2Exception.BadRequest($"The body is not valid JSON: {ex.Message}");
+            throw new InferenceRequestException($"The body is not valid JSON: {ex.Message}");
         }
     }
 }

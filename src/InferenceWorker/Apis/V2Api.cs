@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Maestro.InferenceWorker.Batching;
 using Maestro.InferenceWorker.Models;
-using Maestro.InferenceWorker.Registry;
+using Maestro.InferenceWorker.Onnx;
+using Maestro.InferenceWorker.Telemetry;
 using Maestro.InferenceWorker.V2;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Maestro.InferenceWorker.Apis;
@@ -12,7 +12,8 @@ namespace Maestro.InferenceWorker.Apis;
 /// <summary>
 /// The Open Inference Protocol v2 (KServe / Triton REST), with Triton's binary tensor data extension.
 /// Every model route also exists under <c>/versions/{version}</c>, which serves that version even when
-/// another one serves the name. Errors are <c>{"error": "..."}</c> with 400, 404 or 503, as V2 clients expect.
+/// another one serves the name. Errors are <c>{"error": "..."}</c> with 400, 404 or 503, as V2 clients
+/// expect (<see cref="WorkerErrors"/>).
 /// </summary>
 public static class V2Api
 {
@@ -55,17 +56,17 @@ public static class V2Api
         return v2;
     }
 
-    internal static Task<IResult> ModelMetadata(string name, ModelRepository models, CancellationToken cancellationToken) =>
-        MetadataAsync(name, version: null, models, cancellationToken);
+    internal static Task<IResult> ModelMetadata(string name, ModelRepository models, HttpResponse response, CancellationToken cancellationToken) =>
+        MetadataAsync(name, version: null, models, response, cancellationToken);
 
-    internal static Task<IResult> VersionMetadata(string name, string version, ModelRepository models, CancellationToken cancellationToken) =>
-        MetadataAsync(name, version, models, cancellationToken);
+    internal static Task<IResult> VersionMetadata(string name, string version, ModelRepository models, HttpResponse response, CancellationToken cancellationToken) =>
+        MetadataAsync(name, version, models, response, cancellationToken);
 
-    internal static Task<IResult> ModelReady(string name, ModelRepository models, CancellationToken cancellationToken) =>
-        ReadyAsync(name, version: null, models, cancellationToken);
+    internal static Task<IResult> ModelReady(string name, ModelRepository models, HttpResponse response, CancellationToken cancellationToken) =>
+        ReadyAsync(name, version: null, models, response, cancellationToken);
 
-    internal static Task<IResult> VersionReady(string name, string version, ModelRepository models, CancellationToken cancellationToken) =>
-        ReadyAsync(name, version, models, cancellationToken);
+    internal static Task<IResult> VersionReady(string name, string version, ModelRepository models, HttpResponse response, CancellationToken cancellationToken) =>
+        ReadyAsync(name, version, models, response, cancellationToken);
 
     internal static Task<IResult> Infer(
         string name, HttpRequest request, ModelRepository models, ModelBatchers batchers, WorkerTelemetry telemetry, CancellationToken cancellationToken) =>
@@ -75,16 +76,16 @@ public static class V2Api
         string name, string version, HttpRequest request, ModelRepository models, ModelBatchers batchers, WorkerTelemetry telemetry, CancellationToken cancellationToken) =>
         InferAsync(name, version, request, models, batchers, telemetry, cancellationToken);
 
-    private static Task<IResult> MetadataAsync(string name, string? version, ModelRepository models, CancellationToken cancellationToken) =>
-        WithModelAsync(name, version, models, telemetry: null, cancellationToken, model => Task.FromResult<IResult>(TypedResults.Ok(new V2ModelMetadata(
+    private static Task<IResult> MetadataAsync(string name, string? version, ModelRepository models, HttpResponse response, CancellationToken cancellationToken) =>
+        WithModelAsync(name, version, models, telemetry: null, response, cancellationToken, model => Task.FromResult<IResult>(TypedResults.Ok(new V2ModelMetadata(
             model.Name,
             [model.Version.ToString(CultureInfo.InvariantCulture)],
             "onnxruntime_onnx",
             model.InputNames.Select(input => Describe(input, model.InputMetadata[input])).ToArray(),
             model.OutputNames.Select(output => Describe(output, model.OutputMetadata[output])).ToArray()))));
 
-    private static Task<IResult> ReadyAsync(string name, string? version, ModelRepository models, CancellationToken cancellationToken) =>
-        WithModelAsync(name, version, models, telemetry: null, cancellationToken, model => Task.FromResult<IResult>(TypedResults.Ok(new V2ModelReady(model.Name, true))));
+    private static Task<IResult> ReadyAsync(string name, string? version, ModelRepository models, HttpResponse response, CancellationToken cancellationToken) =>
+        WithModelAsync(name, version, models, telemetry: null, response, cancellationToken, model => Task.FromResult<IResult>(TypedResults.Ok(new V2ModelReady(model.Name, true))));
 
     private static async Task<IResult> InferAsync(
         string name, string? version, HttpRequest request, ModelRepository models, ModelBatchers batchers, WorkerTelemetry telemetry, CancellationToken cancellationToken)
@@ -94,18 +95,18 @@ public static class V2Api
         {
             body = await InferenceRequestBody.ReadAsync(request, cancellationToken);
         }
-        catch (V2Exception ex)
+        catch (Exception ex) when (WorkerErrors.Classify(ex) is { } error)
         {
-            telemetry.Record(name, Api, "client_error");
-            return Error(ex.Status, ex.Message);
+            telemetry.Record(name, Api, error.Outcome);
+            return error.ToV2(request.HttpContext.Response);
         }
 
         using (body)
         {
             // The response holds what it still needs (binary outputs, a lease on the model) until it is written.
             // The lease is held until the batch this request joins has run, so the version stays loaded.
-            return await WithModelAsync(name, version, models, telemetry, cancellationToken,
-                async model => await InferenceRunner.InferAsync(model, body, batchers, cancellationToken), request.HttpContext.Response);
+            return await WithModelAsync(name, version, models, telemetry, request.HttpContext.Response, cancellationToken,
+                async model => await InferenceRunner.InferAsync(model, body, batchers, cancellationToken));
         }
     }
 
@@ -118,9 +119,9 @@ public static class V2Api
         string? version,
         ModelRepository models,
         WorkerTelemetry? telemetry,
+        HttpResponse response,
         CancellationToken cancellationToken,
-        Func<LoadedModel, Task<IResult>> action,
-        HttpResponse? response = null)
+        Func<LoadedModel, Task<IResult>> action)
     {
         try
         {
@@ -132,26 +133,10 @@ public static class V2Api
             telemetry?.Record(name, Api, "success", Stopwatch.GetElapsedTime(started));
             return result;
         }
-        catch (V2Exception ex)
+        catch (Exception ex) when (WorkerErrors.Classify(ex) is { } error)
         {
-            telemetry?.Record(name, Api, "client_error");
-            return Error(ex.Status, ex.Message);
-        }
-        catch (ModelNotFoundException ex)
-        {
-            telemetry?.Record(name, Api, "not_found");
-            return Error(StatusCodes.Status404NotFound, ex.Message);
-        }
-        catch (BatchQueueFullException ex)
-        {
-            telemetry?.Record(name, Api, "unavailable");
-            response?.Headers.RetryAfter = BatchQueueFullException.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return Error(StatusCodes.Status503ServiceUnavailable, ex.Message);
-        }
-        catch (Exception ex) when (ex is RegistryUnavailableException or ModelLoadException)
-        {
-            telemetry?.Record(name, Api, "unavailable");
-            return Error(StatusCodes.Status503ServiceUnavailable, ex.Message);
+            telemetry?.Record(name, Api, error.Outcome);
+            return error.ToV2(response);
         }
     }
 
@@ -162,15 +147,12 @@ public static class V2Api
 
     private const string Api = "v2";
 
-    internal static JsonHttpResult<V2Error> Error(int status, string message) =>
-        TypedResults.Json(new V2Error(message), statusCode: status);
-
     /// <summary>Inputs and outputs as V2 sees them: a sequence of probability maps is served as FP32 [rows, classes].</summary>
     private static V2TensorMetadata Describe(string name, NodeMetadata metadata)
     {
         if (metadata.IsTensor)
         {
-            return new V2TensorMetadata(name, V2Datatypes.NameOf(metadata.ElementDataType), metadata.Dimensions.Select(d => (long)d).ToArray());
+            return new V2TensorMetadata(name, OnnxDatatypes.NameOf(metadata.ElementDataType), metadata.Dimensions.Select(d => (long)d).ToArray());
         }
 
         return MapSequences.IsProbabilityMaps(metadata)

@@ -1,3 +1,4 @@
+// Over 300 lines: one lock-guarded queue whose invariants (windows, idle runs, cancellation, the queue bound) must be read together.
 namespace Maestro.InferenceWorker.Batching;
 
 /// <summary>

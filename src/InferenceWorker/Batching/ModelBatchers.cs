@@ -1,25 +1,21 @@
 using System.Runtime.CompilerServices;
 using Maestro.InferenceWorker.Models;
-using Maestro.InferenceWorker.Seed;
+using Maestro.InferenceWorker.Telemetry;
 using Microsoft.Extensions.Options;
-using SeedOutcome = (double Prediction, double Probability);
+using RowOutcome = (double Prediction, double Probability);
 
 namespace Maestro.InferenceWorker.Batching;
 
 /// <summary>
-/// The batchers of the loaded model versions: one per <see cref="LoadedModel"/>, created on its first
-/// batchable request and dropped with it (a weak table, so a retired version takes its batcher along
-/// once the last request holding a lease on it is done).
+/// The batchers of the loaded model versions: one per <see cref="LoadedModel"/> and kind of request,
+/// created on its first batchable request and dropped with it (a weak table, so a retired version takes
+/// its batcher along once the last request holding a lease on it is done). The batching window runs on
+/// the worker's <see cref="TimeProvider"/>. What a merged run does is the caller's: batching knows rows
+/// and tensors, not the APIs that send them.
 /// </summary>
 internal sealed partial class ModelBatchers
 {
-    /// <summary>
-    /// The key of the <see cref="TimeProvider"/> the batching window runs on: the system clock, so the
-    /// window stays wall-clock time when the model cache's clock is faked; tests replace it.
-    /// </summary>
-    public const string ClockKey = "batching";
-
-    private readonly ConditionalWeakTable<LoadedModel, ModelBatcher<double[], SeedOutcome>> _seed = [];
+    private readonly ConditionalWeakTable<LoadedModel, ModelBatcher<double[], RowOutcome>> _rows = [];
     private readonly ConditionalWeakTable<LoadedModel, ModelBatcher<TensorBatchItem, TensorBatchOutcome>> _tensors = [];
     private readonly ConditionalWeakTable<LoadedModel, BatchSettings> _settings = [];
     private readonly BatchingOptions _options;
@@ -28,7 +24,7 @@ internal sealed partial class ModelBatchers
     private readonly ILogger<ModelBatchers> _logger;
 
     public ModelBatchers(
-        IOptions<BatchingOptions> options, [FromKeyedServices(ClockKey)] TimeProvider time, WorkerTelemetry telemetry, ILogger<ModelBatchers> logger)
+        IOptions<BatchingOptions> options, TimeProvider time, WorkerTelemetry telemetry, ILogger<ModelBatchers> logger)
     {
         _options = options.Value;
         _time = time;
@@ -76,13 +72,14 @@ internal sealed partial class ModelBatchers
     }
 
     /// <summary>
-    /// The batcher for seed predictions on <paramref name="model"/>. When batching is off for the model,
-    /// or an input's first dimension is fixed, its batch size is 1: every request runs alone (and is
-    /// still measured).
+    /// The batcher for rows of features on <paramref name="model"/>, which <paramref name="run"/> turns
+    /// into one (prediction, probability) each (the first caller's <paramref name="run"/> serves every
+    /// later one). When batching is off for the model, or an input's first dimension is fixed, its batch
+    /// size is 1: every request runs alone (and is still measured).
     /// </summary>
-    public ModelBatcher<double[], SeedOutcome> ForSeed(LoadedModel model)
+    public ModelBatcher<double[], RowOutcome> ForRows(LoadedModel model, Func<LoadedModel, IReadOnlyList<double[]>, RowOutcome[]> run)
     {
-        if (_seed.TryGetValue(model, out var batcher))
+        if (_rows.TryGetValue(model, out var batcher))
         {
             return batcher;
         }
@@ -94,10 +91,10 @@ internal sealed partial class ModelBatchers
         }
 
         var tag = new KeyValuePair<string, object?>("model", model.Name);
-        return _seed.GetValue(model, m => new ModelBatcher<double[], SeedOutcome>(
+        return _rows.GetValue(model, m => new ModelBatcher<double[], RowOutcome>(
             settings,
             _time,
-            rows => SeedPredictor.Run(m, rows),
+            rows => run(m, rows),
             rows => _telemetry.BatchSize.Record(rows, tag),
             waited => _telemetry.QueueDuration.Record(waited.TotalSeconds, tag)));
     }
@@ -128,8 +125,8 @@ internal sealed partial class ModelBatchers
             waited => _telemetry.QueueDuration.Record(waited.TotalSeconds, tag)));
     }
 
-    /// <summary>The seed batcher already created for <paramref name="model"/>, if any (for tests and diagnostics).</summary>
-    public ModelBatcher<double[], SeedOutcome>? PeekSeed(LoadedModel model) => _seed.TryGetValue(model, out var batcher) ? batcher : null;
+    /// <summary>The rows batcher already created for <paramref name="model"/>, if any (for tests and diagnostics).</summary>
+    public ModelBatcher<double[], RowOutcome>? PeekRows(LoadedModel model) => _rows.TryGetValue(model, out var batcher) ? batcher : null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a batching tag of {Model} version {Version}: {Problem}.")]
     private static partial void LogIgnoredTag(ILogger logger, string model, int version, string problem);

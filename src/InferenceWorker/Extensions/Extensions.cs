@@ -1,41 +1,44 @@
 using System.Text.Json;
+using Maestro.InferenceWorker.Apis;
 using Maestro.InferenceWorker.Batching;
 using Maestro.InferenceWorker.Models;
+using Maestro.InferenceWorker.Predict;
 using Maestro.InferenceWorker.Registry;
-using Maestro.InferenceWorker.Seed;
+using Maestro.InferenceWorker.Telemetry;
+using Maestro.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace Maestro.InferenceWorker.Extensions;
 
+/// <summary>The worker's wiring: every setting validated at start, every part registered once.</summary>
 internal static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<WorkerOptions>()
-            .Bind(builder.Configuration.GetSection(WorkerOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-
-        builder.Services.AddOptions<BatchingOptions>()
-            .Bind(builder.Configuration.GetSection(BatchingOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<WorkerOptions>(WorkerOptions.SectionName);
+        builder.AddValidatedOptions<RegistryClientOptions>(RegistryClientOptions.SectionName);
+        builder.AddValidatedOptions<BatchingOptions>(BatchingOptions.SectionName);
+        builder.Services.Configure<RedisConnectionOptions>(redis =>
+            redis.WhileUnavailable = "promotions reach this worker by polling the registry's change feed only");
 
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            // The seed API's bodies first, source-generated; everything else by reflection as before.
-            options.SerializerOptions.TypeInfoResolverChain.Insert(0, SeedJsonContext.Default);
+            // The predict API's bodies first, source-generated; everything else by reflection as before.
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, PredictJsonContext.Default);
         });
 
         builder.Services.AddHttpClient<RegistryClient>((provider, http) =>
-            http.BaseAddress = provider.GetRequiredService<IOptions<WorkerOptions>>().Value.RegistryUrl);
+            http.BaseAddress = provider.GetRequiredService<IOptions<RegistryClientOptions>>().Value.RegistryUrl);
 
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WorkerTelemetry>();
+        builder.Services.AddSingleton<WorkerUptime>();
+        builder.Services.AddSingleton<ArtifactCache>();
+        builder.Services.AddSingleton<ModelLoader>();
+        builder.Services.AddSingleton<MemoryBudget>();
+        builder.Services.AddSingleton<ServingNames>();
         builder.Services.AddSingleton<ModelRepository>();
         builder.Services.AddHostedService<RegistryChangeFeed>();
-        builder.Services.AddKeyedSingleton(ModelBatchers.ClockKey, TimeProvider.System);
         builder.Services.AddSingleton<ModelBatchers>();
         builder.Services.AddOpenApi();
     }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Maestro.InferenceWorker.Extensions;
 using Maestro.InferenceWorker.Registry;
 using Microsoft.Extensions.Options;
 

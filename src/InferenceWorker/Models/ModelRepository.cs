@@ -1,68 +1,47 @@
-using System.Collections.Concurrent;
-using Maestro.InferenceWorker.Extensions;
 using Maestro.InferenceWorker.Registry;
 using Microsoft.Extensions.Options;
-using Microsoft.ML.OnnxRuntime;
-using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
 namespace Maestro.InferenceWorker.Models;
 
 /// <summary>
 /// Answers "which session serves this name" on the hot path without calling the registry. The answer
-/// is cached and re-asked when the registry's change feed names the model (<see cref="RegistryChangeFeed"/>
-/// calls <see cref="OnChangedAsync"/>); with a registry that has no change feed
-/// (<see cref="FollowsChangeFeed"/> off), an answer older than <see cref="WorkerOptions.RefreshInterval"/>
-/// is re-asked in the background while requests keep using the current version. A new serving version
-/// is downloaded, loaded, warmed up and swapped in atomically; the old one is retired and disposed when
-/// its last request finishes. Versions asked for by number that do not serve their name are loaded on
-/// demand through the same artifact cache and kept in a small <see cref="VersionedModelCache"/>. Loaded
-/// models share a memory budget (<see cref="WorkerOptions.MemoryBudgetMB"/>): before a load that would
-/// exceed it, the least recently used models that no request holds are unloaded.
+/// (<see cref="ServingNames"/>, the name lookup) is cached and re-asked when the registry's change feed names
+/// the model (<see cref="RegistryChangeFeed"/> calls <see cref="OnChangedAsync"/>); with a registry that
+/// has no change feed (<see cref="FollowsChangeFeed"/> off), an answer older than
+/// <see cref="WorkerOptions.RefreshInterval"/> is re-asked in the background while requests keep using
+/// the current version. A new serving version is downloaded (<see cref="ArtifactCache"/>), made room
+/// for (<see cref="MemoryBudget"/>), loaded and warmed up (<see cref="ModelLoader"/>) and swapped in
+/// atomically; the old one is retired and disposed when its last request finishes. Versions asked for
+/// by number that do not serve their name are loaded the same way and kept in a small
+/// <see cref="VersionedModelCache"/>.
 /// </summary>
-internal sealed partial class ModelRepository : IDisposable
+internal sealed partial class ModelRepository(
+    RegistryClient registry,
+    ArtifactCache artifacts,
+    ModelLoader loader,
+    MemoryBudget budget,
+    ServingNames names,
+    IOptions<WorkerOptions> options,
+    ILogger<ModelRepository> logger) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, ServedName> _names = new(StringComparer.Ordinal);
-    private readonly RegistryClient _registry;
-    private readonly ArtifactCache _artifacts;
-    private readonly WorkerOptions _options;
-    private readonly TimeProvider _time;
-    private readonly WorkerTelemetry _telemetry;
-    private readonly ILogger<ModelRepository> _logger;
-    private readonly VersionedModelCache _versions;
+    private readonly VersionedModelCache _versions = new(options.Value.MaxExtraVersions, loader.Retired);
     private readonly SemaphoreSlim _versionGate = new(1, 1);
-    private readonly Lock _budgetGate = new();
     private readonly CancellationTokenSource _disposing = new(); // ends background refreshes at shutdown
-    private volatile bool _followsChangeFeed;
-
-    public ModelRepository(
-        RegistryClient registry,
-        IOptions<WorkerOptions> options,
-        TimeProvider time,
-        WorkerTelemetry telemetry,
-        ILogger<ModelRepository> logger)
-    {
-        _registry = registry;
-        _artifacts = new ArtifactCache(options, registry);
-        _options = options.Value;
-        _time = time;
-        _telemetry = telemetry;
-        _logger = logger;
-        _versions = new VersionedModelCache(_options.MaxExtraVersions, model => CountLoaded(model.Name, -1));
-    }
 
     /// <summary>
     /// Whether the registry's change feed drives refreshes; while it does, serving versions are not
     /// re-asked on a timer. Set by <see cref="RegistryChangeFeed"/>.
     /// </summary>
-    public bool FollowsChangeFeed
-    {
-        get => _followsChangeFeed;
-        set => _followsChangeFeed = value;
-    }
+    public bool FollowsChangeFeed { get => names.FollowsChangeFeed; set => names.FollowsChangeFeed = value; }
 
     /// <summary>Every model version loaded now: the serving ones and those kept for explicit requests.</summary>
-    public IReadOnlyList<LoadedModel> Loaded =>
-        [.. _names.Values.Select(served => served.Current).OfType<LoadedModel>(), .. _versions.Models];
+    public IReadOnlyList<LoadedModel> Loaded => [.. names.Serving, .. _versions.Models];
+
+    /// <summary>The versions loaded for explicit requests, most recently used first.</summary>
+    public IReadOnlyList<(string Name, int Version)> ExplicitVersions => _versions.Entries;
+
+    /// <summary>The loaded version of a name, if any, without loading anything.</summary>
+    public LoadedModel? Peek(string name) => names.TryGet(name, out var served) ? served.Current : null;
 
     /// <summary>
     /// The registry changed something about <paramref name="name"/>: if it is loaded, ask again which
@@ -71,7 +50,7 @@ internal sealed partial class ModelRepository : IDisposable
     /// </summary>
     public async Task OnChangedAsync(string name, CancellationToken cancellationToken)
     {
-        if (!_names.TryGetValue(name, out var served))
+        if (!names.TryGet(name, out var served))
         {
             return;
         }
@@ -82,11 +61,11 @@ internal sealed partial class ModelRepository : IDisposable
         }
         catch (ModelNotFoundException ex)
         {
-            LogUnloadedGone(_logger, name, ex.Message);
+            LogUnloadedGone(logger, name, ex.Message);
         }
         catch (ModelLoadException ex)
         {
-            LogRefreshFailed(_logger, name, ex.Message);
+            LogRefreshFailed(logger, name, ex.Message);
         }
     }
 
@@ -96,7 +75,7 @@ internal sealed partial class ModelRepository : IDisposable
     /// </summary>
     public async Task<LoadedModel> LoadAsync(string name, CancellationToken cancellationToken)
     {
-        var served = _names.GetOrAdd(name, static n => new ServedName(n));
+        var served = names.GetOrAdd(name);
         await RefreshAsync(served, force: true, cancellationToken);
         return served.Current ?? throw new ModelNotFoundException($"No model named '{name}' is registered.");
     }
@@ -107,11 +86,7 @@ internal sealed partial class ModelRepository : IDisposable
     /// </summary>
     public int Unload(string name)
     {
-        var unloaded = 0;
-        if (_names.TryRemove(name, out var served))
-        {
-            unloaded += Swap(served, null) ? 1 : 0;
-        }
+        var unloaded = names.Remove(name) ? 1 : 0;
 
         foreach (var model in _versions.Models.Where(m => string.Equals(m.Name, name, StringComparison.Ordinal)))
         {
@@ -131,7 +106,7 @@ internal sealed partial class ModelRepository : IDisposable
         while (true)
         {
             // Looked up each time round: an unload or eviction replaces the entry.
-            var served = _names.GetOrAdd(name, static n => new ServedName(n));
+            var served = names.GetOrAdd(name);
             var current = served.Current;
             if (current is null)
             {
@@ -139,7 +114,7 @@ internal sealed partial class ModelRepository : IDisposable
                 continue;
             }
 
-            if (IsStale(served))
+            if (names.IsStale(served))
             {
                 RefreshInBackground(served);
             }
@@ -173,17 +148,16 @@ internal sealed partial class ModelRepository : IDisposable
                 return lease;
             }
 
-            var record = await _registry.GetVersionAsync(name, version, cancellationToken);
+            var record = await registry.GetVersionAsync(name, version, cancellationToken);
             if (record is null)
             {
-                throw new ModelNotFoundException(await _registry.GetModelAsync(name, cancellationToken) is null
+                throw new ModelNotFoundException(await registry.GetModelAsync(name, cancellationToken) is null
                     ? $"No model named '{name}' is registered."
                     : $"Model '{name}' has no version {version}.");
             }
 
-            var model = await _registry.GetModelAsync(name, cancellationToken);
-            var path = await _artifacts.EnsureAsync(record, cancellationToken);
-            return _versions.Add(Load(model, record, path, replacing: null));
+            var model = await registry.GetModelAsync(name, cancellationToken);
+            return _versions.Add(await LoadVersionAsync(model, record, replacing: null, cancellationToken));
         }
         finally
         {
@@ -191,24 +165,15 @@ internal sealed partial class ModelRepository : IDisposable
         }
     }
 
-    /// <summary>The versions loaded for explicit requests, most recently used first.</summary>
-    public IReadOnlyList<(string Name, int Version)> ExplicitVersions => _versions.Entries;
-
     private bool TryAcquireLoaded(string name, int version, out LoadedModel.Lease lease)
     {
-        if (_names.TryGetValue(name, out var served) && served.Current is { } current && current.Version == version && current.TryAcquire(out lease))
+        if (names.TryGet(name, out var served) && served.Current is { } current && current.Version == version && current.TryAcquire(out lease))
         {
             return true;
         }
 
         return _versions.TryAcquire(name, version, out lease);
     }
-
-    /// <summary>The loaded version of a name, if any, without loading anything.</summary>
-    public LoadedModel? Peek(string name) => _names.TryGetValue(name, out var served) ? served.Current : null;
-
-    private bool IsStale(ServedName served) =>
-        !_followsChangeFeed && _time.GetTimestamp() - Volatile.Read(ref served.CheckedAt) > _options.RefreshInterval.TotalSeconds * _time.TimestampFrequency;
 
     private void RefreshInBackground(ServedName served)
     {
@@ -226,7 +191,7 @@ internal sealed partial class ModelRepository : IDisposable
             catch (Exception ex)
             {
                 // Whatever went wrong, the version loaded before keeps serving.
-                LogRefreshFailed(_logger, served.Name, ex.Message);
+                LogRefreshFailed(logger, served.Name, ex.Message);
             }
         });
     }
@@ -236,48 +201,45 @@ internal sealed partial class ModelRepository : IDisposable
         await served.Gate.WaitAsync(cancellationToken);
         try
         {
-            if (!force && served.Current is not null && !IsStale(served))
+            if (!force && served.Current is not null && !names.IsStale(served))
             {
                 return;
             }
 
-            var model = await _registry.GetModelAsync(served.Name, cancellationToken);
+            var model = await registry.GetModelAsync(served.Name, cancellationToken);
             if (model is null)
             {
                 // Unknown names are not remembered, so random names cannot grow the table.
-                Swap(served, null);
-                _names.TryRemove(new KeyValuePair<string, ServedName>(served.Name, served));
+                names.Forget(served);
                 throw new ModelNotFoundException($"No model named '{served.Name}' is registered.");
             }
 
             if (ServingVersion.Resolve(model) is not { } version)
             {
-                Swap(served, null);
-                _names.TryRemove(new KeyValuePair<string, ServedName>(served.Name, served));
+                names.Forget(served);
                 throw new ModelNotFoundException($"Model '{served.Name}' has no versions yet: upload one to the registry.");
             }
 
             if (served.Current?.Version == version)
             {
-                Volatile.Write(ref served.CheckedAt, _time.GetTimestamp());
+                names.Confirmed(served);
                 return;
             }
 
             // A version already loaded for explicit requests is promoted rather than loaded twice.
             if (_versions.TryTake(served.Name, version) is { } explicitlyLoaded)
             {
-                Swap(served, explicitlyLoaded);
+                names.Swap(served, explicitlyLoaded);
                 return;
             }
 
-            var record = await _registry.GetVersionAsync(served.Name, version, cancellationToken)
+            var record = await registry.GetVersionAsync(served.Name, version, cancellationToken)
                 ?? throw new ModelNotFoundException($"Model '{served.Name}' version {version} is gone from the registry.");
-            var path = await _artifacts.EnsureAsync(record, cancellationToken);
-            Swap(served, Load(model, record, path, replacing: served.Current));
-            if (!_names.TryGetValue(served.Name, out var still) || still != served)
+            names.Swap(served, await LoadVersionAsync(model, record, replacing: served.Current, cancellationToken));
+            if (!names.IsListed(served))
             {
                 // Unloaded while this load ran: the version just loaded must not outlive its name.
-                Swap(served, null);
+                names.Swap(served, null);
             }
         }
         finally
@@ -286,94 +248,21 @@ internal sealed partial class ModelRepository : IDisposable
         }
     }
 
+    /// <summary>Downloads the version's file, makes room for it within the memory budget and loads it.</summary>
     /// <param name="replacing">The version the new one replaces, which leaves with it and is not evicted first.</param>
-    private LoadedModel Load(RegistryModel? model, RegistryModelVersion record, string path, LoadedModel? replacing)
+    private async Task<LoadedModel> LoadVersionAsync(RegistryModel? model, RegistryModelVersion record, LoadedModel? replacing, CancellationToken cancellationToken)
     {
-        var (name, version) = (record.Name, record.Version);
-        using var activity = WorkerTelemetry.ActivitySource.StartActivity("load model");
-        activity?.SetTag("maestro.model", name);
-        activity?.SetTag("maestro.model_version", version);
-        var size = new FileInfo(path).Length;
-        MakeRoom(size, replacing);
-        var started = _time.GetTimestamp();
-        try
-        {
-            using var sessionOptions = CreateSessionOptions();
-            var session = new InferenceSession(path, sessionOptions);
-            if (ModelWarmup.TryRun(session) is { } warmupFailure)
-            {
-                LogWarmupFailed(_logger, name, version, warmupFailure);
-            }
-
-            var loaded = new LoadedModel(name, version, record.Sha256, session, size, MergeTags(model?.Tags, record.Tags));
-            CountLoaded(name, +1);
-            _telemetry.ModelLoadDuration.Record(_time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("model", name));
-            LogLoaded(_logger, name, version, record.Sha256);
-            return loaded;
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
-            throw new ModelLoadException($"Model '{name}' version {version} could not be loaded by this worker: {ex.Message}", ex);
-        }
-    }
-
-    /// <summary>A version's tags over its model's.</summary>
-    private static Dictionary<string, string> MergeTags(IReadOnlyDictionary<string, string>? model, IReadOnlyDictionary<string, string>? version)
-    {
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in (model ?? new Dictionary<string, string>()).Concat(version ?? new Dictionary<string, string>()))
-        {
-            tags[key] = value;
-        }
-
-        return tags;
-    }
-
-    /// <summary>
-    /// Unloads the least recently used models that no request holds until <paramref name="incoming"/>
-    /// more bytes fit in the budget. When what is left is all in use, the load goes ahead over budget.
-    /// </summary>
-    private void MakeRoom(long incoming, LoadedModel? replacing)
-    {
-        var budget = _options.MemoryBudgetMB * 1024L * 1024L;
-        if (budget <= 0)
-        {
-            return;
-        }
-
-        lock (_budgetGate)
-        {
-            var loaded = Loaded.Where(m => m != replacing).ToArray();
-            var used = loaded.Sum(m => m.EstimatedBytes);
-            foreach (var victim in loaded.Where(m => !m.InFlight).OrderBy(m => m.LastUsed))
-            {
-                if (used + incoming <= budget)
-                {
-                    return;
-                }
-
-                if (Evict(victim))
-                {
-                    used -= victim.EstimatedBytes;
-                    LogEvicted(_logger, victim.Name, victim.Version, _options.MemoryBudgetMB);
-                }
-            }
-
-            if (used + incoming > budget)
-            {
-                LogOverBudget(_logger, used + incoming, _options.MemoryBudgetMB);
-            }
-        }
+        var path = await artifacts.EnsureAsync(record, cancellationToken);
+        budget.MakeRoom(new FileInfo(path).Length, () => Loaded, replacing, Evict);
+        return loader.Load(model, record, path);
     }
 
     /// <summary>Unloads <paramref name="model"/> from wherever it is held; its name loads again on its next request.</summary>
     private bool Evict(LoadedModel model)
     {
-        if (_names.TryGetValue(model.Name, out var served) && served.Current == model)
+        if (names.TryGet(model.Name, out var served) && served.Current == model)
         {
-            _names.TryRemove(new KeyValuePair<string, ServedName>(model.Name, served));
-            return Swap(served, null);
+            return names.Forget(served);
         }
 
         return RetireExplicit(model);
@@ -386,72 +275,21 @@ internal sealed partial class ModelRepository : IDisposable
             return false;
         }
 
-        taken.Retire();
-        CountLoaded(taken.Name, -1);
+        loader.Retire(taken);
         return true;
     }
-
-    /// <summary>Makes <paramref name="next"/> serve the name; returns whether a version was retired.</summary>
-    private bool Swap(ServedName served, LoadedModel? next)
-    {
-        Volatile.Write(ref served.CheckedAt, _time.GetTimestamp());
-        var previous = Interlocked.Exchange(ref served.Current, next);
-        if (previous is null)
-        {
-            return false;
-        }
-
-        previous.Retire();
-        CountLoaded(served.Name, -1);
-        return true;
-    }
-
-    private void CountLoaded(string name, int change) =>
-        _telemetry.LoadedModels.Add(change, new KeyValuePair<string, object?>("model", name));
-
-    private SessionOptions CreateSessionOptions() => new()
-    {
-        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-        IntraOpNumThreads = _options.IntraOpThreads,
-        InterOpNumThreads = 1,
-    };
 
     public void Dispose()
     {
         _disposing.Cancel();
-        foreach (var served in _names.Values)
-        {
-            Swap(served, null);
-        }
+        names.Clear();
 
         _versions.Dispose();
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Serving {Model} version {Version} (sha256 {Sha256}).")]
-    private static partial void LogLoaded(ILogger logger, string model, int version, string sha256);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh {Model}; still serving the version loaded before: {Reason}")]
     private static partial void LogRefreshFailed(ILogger logger, string model, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Unloaded {Model}: {Reason}")]
     private static partial void LogUnloadedGone(ILogger logger, string model, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Warm-up of {Model} version {Version} failed; it serves anyway: {Reason}")]
-    private static partial void LogWarmupFailed(ILogger logger, string model, int version, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Unloaded {Model} version {Version}, the least recently used, to stay within Worker:MemoryBudgetMB = {BudgetMB}.")]
-    private static partial void LogEvicted(ILogger logger, string model, int version, int budgetMB);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Loaded models need about {Bytes} bytes, over Worker:MemoryBudgetMB = {BudgetMB}: every other model is in use.")]
-    private static partial void LogOverBudget(ILogger logger, long bytes, int budgetMB);
-
-    /// <summary>What the worker knows about one model name.</summary>
-    private sealed class ServedName(string name)
-    {
-        public readonly string Name = name;
-        public readonly SemaphoreSlim Gate = new(1, 1);
-        public LoadedModel? Current;
-        public long CheckedAt; // TimeProvider timestamp of the last answer from the registry
-    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using Maestro.InferenceWorker.Extensions;
+using Maestro.Contracts;
 using Maestro.InferenceWorker.Registry;
+using Maestro.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -10,8 +11,9 @@ namespace Maestro.InferenceWorker.Models;
 /// Follows the registry's change feed so a promotion reaches this worker within seconds: every
 /// <see cref="WorkerOptions.RefreshInterval"/> (and at start) it reads <c>GET /api/v1/changes?since=…</c>
 /// and has <see cref="ModelRepository"/> re-resolve each loaded model a change names. When
-/// <c>ConnectionStrings:redis</c> is set it also subscribes to <see cref="Channel"/>, where the registry
-/// publishes each change as it commits, and reacts at once; polling stays as the reliable path that
+/// <c>ConnectionStrings:redis</c> is set it also subscribes to <see cref="ChangeFeed.Channel"/> on the
+/// service's <see cref="RedisConnection"/>, where the registry publishes each change as it commits, and
+/// reacts at once; polling stays as the reliable path that
 /// catches whatever a lost message missed. A registry without the feed (404) leaves the repository on
 /// its own timer; an unreachable registry changes nothing, and the models loaded keep serving.
 /// </summary>
@@ -19,12 +21,11 @@ internal sealed partial class RegistryChangeFeed(
     ModelRepository models,
     RegistryClient registry,
     IOptions<WorkerOptions> options,
-    IConfiguration configuration,
+    RedisConnection redis,
     TimeProvider time,
     ILogger<RegistryChangeFeed> logger) : BackgroundService
 {
-    /// <summary>The Redis channel the registry publishes its changes on.</summary>
-    public const string Channel = "maestro:registry:changes";
+    private static readonly RedisChannel Channel = RedisChannel.Literal(ChangeFeed.Channel);
 
     private const int PageSize = 1000;
 
@@ -45,10 +46,7 @@ internal sealed partial class RegistryChangeFeed(
         }
         finally
         {
-            if (await subscription is { } connection)
-            {
-                await connection.DisposeAsync();
-            }
+            await UnsubscribeAsync(await subscription);
         }
     }
 
@@ -102,7 +100,7 @@ internal sealed partial class RegistryChangeFeed(
     }
 
     /// <summary>Whether the registry has a change feed; without one the repository refreshes on its own timer.</summary>
-    private bool Follow(RegistryChangePage? page)
+    private bool Follow(ChangePage? page)
     {
         var follows = page is not null;
         if (models.FollowsChangeFeed != follows)
@@ -119,28 +117,41 @@ internal sealed partial class RegistryChangeFeed(
         return follows;
     }
 
-    /// <summary>Connects in the background, so an absent Redis never delays polling; <c>null</c> without one.</summary>
-    private async Task<ConnectionMultiplexer?> SubscribeAsync(CancellationToken stoppingToken)
+    /// <summary>Subscribes in the background, so an absent Redis never delays polling; <c>null</c> without Redis.</summary>
+    private async Task<ISubscriber?> SubscribeAsync(CancellationToken stoppingToken)
     {
-        if (configuration.GetConnectionString("redis") is not { Length: > 0 } connectionString)
+        if (!redis.IsConfigured)
         {
             return null;
         }
 
+        var subscriber = (await redis.GetMultiplexerAsync()).GetSubscriber();
         try
         {
-            var redisOptions = ConfigurationOptions.Parse(connectionString);
-            redisOptions.AbortOnConnectFail = false;
-            var connection = await ConnectionMultiplexer.ConnectAsync(redisOptions);
-            // The multiplexer reconnects and subscribes again on its own after Redis comes back.
-            await connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(Channel), (_, message) => OnPublished(message, stoppingToken));
-            LogSubscribed(logger, Channel);
-            return connection;
+            // The multiplexer keeps the subscription and subscribes again on its own once Redis is (back) up.
+            await subscriber.SubscribeAsync(Channel, (_, message) => OnPublished(message, stoppingToken));
+            LogSubscribed(logger, ChangeFeed.Channel);
         }
-        catch (Exception ex) when (ex is RedisException or ArgumentException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogRedisFailed(logger, ex.Message);
-            return null;
+        }
+
+        return subscriber;
+    }
+
+    private async Task UnsubscribeAsync(ISubscriber? subscriber)
+    {
+        try
+        {
+            if (subscriber is not null)
+            {
+                await subscriber.UnsubscribeAsync(Channel);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            LogRedisFailed(logger, ex.Message);
         }
     }
 
@@ -189,7 +200,7 @@ internal sealed partial class RegistryChangeFeed(
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscribed to Redis channel {Channel} for registry changes.")]
     private static partial void LogSubscribed(ILogger logger, string channel);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to registry changes in Redis; polling only: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not (un)subscribe to registry changes in Redis; polling until it answers: {Reason}")]
     private static partial void LogRedisFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a registry change message that is not the change JSON: {Reason}")]

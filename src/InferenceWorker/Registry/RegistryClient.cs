@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Maestro.Contracts;
 
 namespace Maestro.InferenceWorker.Registry;
 
@@ -28,8 +28,8 @@ internal sealed class RegistryClient(HttpClient http)
     /// The registry's changes after <paramref name="since"/> (at most <paramref name="maxResults"/>), or
     /// <c>null</c> when the registry has no change feed (an older registry answers 404).
     /// </summary>
-    public Task<RegistryChangePage?> GetChangesAsync(long since, int maxResults, CancellationToken cancellationToken) =>
-        GetAsync<RegistryChangePage>(
+    public Task<ChangePage?> GetChangesAsync(long since, int maxResults, CancellationToken cancellationToken) =>
+        GetAsync<ChangePage>(
             string.Create(CultureInfo.InvariantCulture, $"api/v1/changes?since={since}&max_results={maxResults}"), cancellationToken);
 
     /// <summary>One page of registered models, after <paramref name="pageToken"/> when given.</summary>
@@ -91,24 +91,3 @@ internal sealed class RegistryClient(HttpClient http)
         _ => false,
     };
 }
-
-/// <summary>The parts of a registered model the worker needs to pick a version.</summary>
-internal sealed record RegistryModel(
-    string Name,
-    IReadOnlyList<RegistryModelVersion> LatestVersions,
-    IReadOnlyDictionary<string, int>? Aliases,
-    IReadOnlyDictionary<string, string>? Tags = null);
-
-internal sealed record RegistryModelVersion(
-    string Name,
-    int Version,
-    string CurrentStage,
-    string Sha256,
-    [property: JsonPropertyName("size_bytes")] long SizeBytes,
-    IReadOnlyDictionary<string, string>? Tags = null);
-
-/// <summary>One page of <c>GET /api/v1/models</c>.</summary>
-internal sealed record RegistryModelPage(IReadOnlyList<RegistryModel> Models, string? NextPageToken);
-
-/// <summary>The registry could not be reached or failed; the caller answers 503.</summary>
-internal sealed class RegistryUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
+using Maestro.InferenceWorker.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -23,16 +24,16 @@ internal static class BinaryTensorData
             return ReadStrings(inputName, shape, count, bytes);
         }
 
-        var needed = (long)count * V2Datatypes.ElementSize(type);
+        var needed = (long)count * OnnxDatatypes.ElementSize(type);
         if (bytes.Length != needed)
         {
-            throw V2Exception.BadRequest(
-                $"Input '{inputName}' has {bytes.Length} bytes of binary data, but {count} {V2Datatypes.NameOf(type)} elements (shape [{string.Join(", ", shape)}]) take {needed}.");
+            throw new InferenceRequestException(
+                $"Input '{inputName}' has {bytes.Length} bytes of binary data, but {count} {OnnxDatatypes.NameOf(type)} elements (shape [{string.Join(", ", shape)}]) take {needed}.");
         }
 
         if (type == TensorElementType.Bool && bytes.IndexOfAnyExcept((byte)0, (byte)1) is var bad and >= 0)
         {
-            throw V2Exception.BadRequest($"Input '{inputName}' element {bad} is byte {bytes[bad]}; a binary BOOL is 0 or 1.");
+            throw new InferenceRequestException($"Input '{inputName}' element {bad} is byte {bytes[bad]}; a binary BOOL is 0 or 1.");
         }
 
         var value = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, shape);
@@ -50,7 +51,7 @@ internal static class BinaryTensorData
         var info = value.GetTensorTypeAndShape();
         if (info.ElementDataType != TensorElementType.String)
         {
-            return info.ElementCount * V2Datatypes.ElementSize(info.ElementDataType);
+            return info.ElementCount * OnnxDatatypes.ElementSize(info.ElementDataType);
         }
 
         long size = 0;
@@ -67,7 +68,7 @@ internal static class BinaryTensorData
     {
         var info = value.GetTensorTypeAndShape();
         var isString = info.ElementDataType == TensorElementType.String;
-        var end = isString ? info.ElementCount : info.ElementCount * V2Datatypes.ElementSize(info.ElementDataType);
+        var end = isString ? info.ElementCount : info.ElementCount * OnnxDatatypes.ElementSize(info.ElementDataType);
         for (long position = 0; position < end;)
         {
             position = isString ? WriteStrings(pipe, value, position, end) : WriteBytes(pipe, value, position, end);
@@ -84,7 +85,7 @@ internal static class BinaryTensorData
         // Every element takes at least its 4-byte length: checked before the tensor is allocated.
         if ((long)count * sizeof(uint) > bytes.Length)
         {
-            throw V2Exception.BadRequest(
+            throw new InferenceRequestException(
                 $"Input '{inputName}' has {bytes.Length} bytes of binary data, too few for {count} BYTES elements (shape [{string.Join(", ", shape)}]) of 4-byte length and content each.");
         }
 
@@ -96,14 +97,14 @@ internal static class BinaryTensorData
             {
                 if (bytes.Length - offset < sizeof(uint))
                 {
-                    throw V2Exception.BadRequest($"Input '{inputName}' binary data ends inside the length of element {i}.");
+                    throw new InferenceRequestException($"Input '{inputName}' binary data ends inside the length of element {i}.");
                 }
 
                 var length = BinaryPrimitives.ReadUInt32LittleEndian(bytes[offset..]);
                 offset += sizeof(uint);
                 if (length > bytes.Length - offset)
                 {
-                    throw V2Exception.BadRequest(
+                    throw new InferenceRequestException(
                         $"Input '{inputName}' element {i} claims {length} bytes, but only {bytes.Length - offset} bytes of binary data remain.");
                 }
 
@@ -113,7 +114,7 @@ internal static class BinaryTensorData
 
             if (offset != bytes.Length)
             {
-                throw V2Exception.BadRequest(
+                throw new InferenceRequestException(
                     $"Input '{inputName}' has {bytes.Length - offset} bytes of binary data after its {count} BYTES elements.");
             }
 

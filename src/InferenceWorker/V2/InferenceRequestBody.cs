@@ -26,34 +26,29 @@ internal sealed class InferenceRequestBody : IDisposable
     /// <summary>The bytes after the JSON header, in the order of the inputs that declare <c>binary_data_size</c>.</summary>
     public ReadOnlyMemory<byte> Binary { get; }
 
-    /// <summary>Reads the body; a malformed one throws <see cref="V2Exception"/>.</summary>
+    /// <summary>
+    /// Reads the body; a malformed one throws <see cref="InferenceRequestException"/>, and Kestrel's own
+    /// refusals while reading (a body over its size limit: 413) stay <see cref="BadHttpRequestException"/>.
+    /// </summary>
     public static async Task<InferenceRequestBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        try
+        if (!request.Headers.TryGetValue(HeaderLengthHeader, out var header))
         {
-            if (!request.Headers.TryGetValue(HeaderLengthHeader, out var header))
-            {
-                return new InferenceRequestBody(await ParseAsync(request.Body, cancellationToken), ReadOnlyMemory<byte>.Empty);
-            }
-
-            if (header.Count != 1 || !int.TryParse(header[0], NumberStyles.None, CultureInfo.InvariantCulture, out var headerLength))
-            {
-                throw V2Exception.BadRequest($"{HeaderLengthHeader} must be the length of the JSON header in bytes; it is '{header}'.");
-            }
-
-            var body = await ReadAllAsync(request, cancellationToken);
-            if (headerLength > body.Length)
-            {
-                throw V2Exception.BadRequest($"{HeaderLengthHeader} is {headerLength}, but the body holds only {body.Length} bytes.");
-            }
-
-            return new InferenceRequestBody(Parse(body[..headerLength]), body[headerLength..]);
+            return new InferenceRequestBody(await ParseAsync(request.Body, cancellationToken), ReadOnlyMemory<byte>.Empty);
         }
-        catch (BadHttpRequestException ex)
+
+        if (header.Count != 1 || !int.TryParse(header[0], NumberStyles.None, CultureInfo.InvariantCulture, out var headerLength))
         {
-            // Kestrel's own refusals while reading, such as a body over its size limit (413).
-            throw new V2Exception(ex.StatusCode, ex.Message);
+            throw new InferenceRequestException($"{HeaderLengthHeader} must be the length of the JSON header in bytes; it is '{header}'.");
         }
+
+        var body = await ReadAllAsync(request, cancellationToken);
+        if (headerLength > body.Length)
+        {
+            throw new InferenceRequestException($"{HeaderLengthHeader} is {headerLength}, but the body holds only {body.Length} bytes.");
+        }
+
+        return new InferenceRequestBody(Parse(body[..headerLength]), body[headerLength..]);
     }
 
     private static async Task<JsonDocument> ParseAsync(Stream body, CancellationToken cancellationToken)
@@ -64,7 +59,7 @@ internal sealed class InferenceRequestBody : IDisposable
         }
         catch (JsonException ex)
         {
-            throw V2Exception.BadRequest($"The body is not valid JSON: {ex.Message}");
+            throw new InferenceRequestException($"The body is not valid JSON: {ex.Message}");
         }
     }
 
@@ -76,7 +71,7 @@ internal sealed class InferenceRequestBody : IDisposable
         }
         catch (JsonException ex)
         {
-            throw V2Exception.BadRequest($"The JSON header (the first {json.Length} bytes) is not valid JSON: {ex.Message}");
+            throw new InferenceRequestException($"The JSON header (the first {json.Length} bytes) is not valid JSON: {ex.Message}");
         }
     }
 
@@ -89,7 +84,7 @@ internal sealed class InferenceRequestBody : IDisposable
             var read = await request.Body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
             return read == buffer.Length
                 ? buffer
-                : throw V2Exception.BadRequest($"The body ended after {read} of the {length} bytes its Content-Length announced.");
+                : throw new InferenceRequestException($"The body ended after {read} of the {length} bytes its Content-Length announced.");
         }
 
         using var copy = new MemoryStream();

@@ -2,12 +2,13 @@ using System.Buffers;
 using System.Text.Json;
 using Maestro.InferenceWorker.Batching;
 using Maestro.InferenceWorker.Models;
+using Maestro.InferenceWorker.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Maestro.InferenceWorker.V2;
 
 /// <summary>
-/// One V2 inference: reads the request's inputs — JSON <c>data</c> or Triton binary tensor data —
+/// One V2 inference: reads the request's inputs (<see cref="InferenceInputs"/>: JSON <c>data</c> or Triton binary tensor data)
 /// against the model's signature, runs the model for the requested outputs (all when none are named)
 /// and prepares the V2 response, with the outputs asked for as binary data after its JSON.
 /// </summary>
@@ -23,18 +24,18 @@ internal static class InferenceRunner
         var request = body.Root;
         if (request.ValueKind != JsonValueKind.Object)
         {
-            throw V2Exception.BadRequest("The body must be a JSON object with 'inputs'.");
+            throw new InferenceRequestException("The body must be a JSON object with 'inputs'.");
         }
 
         if (!request.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array || inputs.GetArrayLength() == 0)
         {
-            throw V2Exception.BadRequest("The body needs 'inputs': an array of {name, shape, datatype, data}.");
+            throw new InferenceRequestException("The body needs 'inputs': an array of {name, shape, datatype, data}.");
         }
 
         var id = request.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String
             ? JsonStrings.Read(idElement, "The request 'id'")
             : null;
-        var requested = RequestedOutputs(model, request);
+        var requested = InferenceInputs.RequestedOutputs(model, request);
         var names = new List<string>();
         var values = new List<OrtValue>();
         try
@@ -42,21 +43,21 @@ internal static class InferenceRunner
             var binaryRead = 0;
             foreach (var input in inputs.EnumerateArray())
             {
-                var (name, value) = ReadInput(model, input, names, body.Binary, ref binaryRead);
+                var (name, value) = InferenceInputs.Read(model, input, names, body.Binary, ref binaryRead);
                 names.Add(name);
                 values.Add(value);
             }
 
             if (binaryRead != body.Binary.Length)
             {
-                throw V2Exception.BadRequest(
+                throw new InferenceRequestException(
                     $"The body has {body.Binary.Length} bytes of binary data after its JSON header, but the inputs' binary_data_size add up to {binaryRead}.");
             }
 
             var missing = model.InputNames.Except(names).ToArray();
             if (missing.Length > 0)
             {
-                throw V2Exception.BadRequest($"Missing input(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}: model '{model.Name}' needs {string.Join(", ", model.InputNames)}.");
+                throw new InferenceRequestException($"Missing input(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}: model '{model.Name}' needs {string.Join(", ", model.InputNames)}.");
             }
 
             var outputNames = Array.ConvertAll(requested, r => r.Name);
@@ -81,7 +82,7 @@ internal static class InferenceRunner
         }
         catch (OnnxRuntimeException ex)
         {
-            throw V2Exception.BadRequest($"ONNX Runtime refused the inputs: {ex.Message}");
+            throw new InferenceRequestException($"ONNX Runtime refused the inputs: {ex.Message}");
         }
         finally
         {
@@ -90,145 +91,6 @@ internal static class InferenceRunner
                 value.Dispose();
             }
         }
-    }
-
-    private static RequestedOutput[] RequestedOutputs(LoadedModel model, JsonElement request)
-    {
-        var binaryByDefault = BooleanParameter(request, "binary_data_output", "The request's") ?? false;
-        if (!request.TryGetProperty("outputs", out var outputs) || outputs.ValueKind == JsonValueKind.Null)
-        {
-            return model.OutputNames.Select(name => new RequestedOutput(name, binaryByDefault)).ToArray();
-        }
-
-        if (outputs.ValueKind != JsonValueKind.Array)
-        {
-            throw V2Exception.BadRequest("'outputs' must be an array of {name}.");
-        }
-
-        var requested = new List<RequestedOutput>();
-        foreach (var output in outputs.EnumerateArray())
-        {
-            var name = output.ValueKind == JsonValueKind.Object && output.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String
-                ? JsonStrings.Read(n, "An output name")
-                : throw V2Exception.BadRequest("Each entry of 'outputs' needs a 'name'.");
-            if (!model.OutputNames.Contains(name))
-            {
-                throw V2Exception.BadRequest($"Model '{model.Name}' has no output '{name}'; its outputs are {string.Join(", ", model.OutputNames)}.");
-            }
-
-            if (Parameter(output, "classification", $"Output '{name}'") is not null)
-            {
-                throw V2Exception.BadRequest($"Output '{name}' asks for classification, which this server does not offer; ask for the output itself.");
-            }
-
-            var binary = BooleanParameter(output, "binary_data", $"Output '{name}'") ?? binaryByDefault;
-            if (!requested.Exists(r => r.Name == name))
-            {
-                requested.Add(new RequestedOutput(name, binary));
-            }
-        }
-
-        return requested.Count == 0
-            ? model.OutputNames.Select(name => new RequestedOutput(name, binaryByDefault)).ToArray()
-            : [.. requested];
-    }
-
-    private static (string Name, OrtValue Value) ReadInput(
-        LoadedModel model, JsonElement input, List<string> seen, ReadOnlyMemory<byte> binary, ref int binaryRead)
-    {
-        if (input.ValueKind != JsonValueKind.Object
-            || !input.TryGetProperty("name", out var nameElement) || nameElement.ValueKind != JsonValueKind.String)
-        {
-            throw V2Exception.BadRequest("Each input needs a 'name'.");
-        }
-
-        var name = JsonStrings.Read(nameElement, "An input name");
-        if (!model.InputMetadata.TryGetValue(name, out var metadata))
-        {
-            throw V2Exception.BadRequest($"Model '{model.Name}' has no input '{name}'; its inputs are {string.Join(", ", model.InputNames)}.");
-        }
-
-        if (seen.Contains(name))
-        {
-            throw V2Exception.BadRequest($"Input '{name}' is given twice.");
-        }
-
-        if (!input.TryGetProperty("datatype", out var datatypeElement)
-            || datatypeElement.ValueKind != JsonValueKind.String
-            || !V2Datatypes.TryParse(JsonStrings.Read(datatypeElement, $"Input '{name}' datatype"), out var datatype))
-        {
-            throw V2Exception.BadRequest($"Input '{name}' needs a 'datatype' such as FP32, INT64, BOOL or BYTES.");
-        }
-
-        if (!metadata.IsTensor || datatype != metadata.ElementDataType)
-        {
-            var modelType = metadata.IsTensor ? V2Datatypes.NameOf(metadata.ElementDataType) : metadata.OnnxValueType.ToString();
-            throw V2Exception.BadRequest(
-                $"Input '{name}' is {modelType} in the model; the request says {V2Datatypes.NameOf(datatype)}.");
-        }
-
-        var shape = ReadShape(name, input);
-        var expected = metadata.Dimensions;
-        if (shape.Length != expected.Length
-            || shape.Where((dimension, i) => expected[i] >= 0 && expected[i] != dimension).Any())
-        {
-            throw V2Exception.BadRequest(
-                $"Input '{name}' has shape [{string.Join(", ", shape)}]; the model takes [{string.Join(", ", expected)}] (-1: any size).");
-        }
-
-        if (Parameter(input, "binary_data_size", $"Input '{name}'") is { } size)
-        {
-            if (input.TryGetProperty("data", out _))
-            {
-                throw V2Exception.BadRequest($"Input '{name}' has both 'data' and parameters.binary_data_size; send its elements one way.");
-            }
-
-            var remaining = binary.Length - binaryRead;
-            if (size.ValueKind != JsonValueKind.Number || !size.TryGetInt32(out var length) || length < 0)
-            {
-                throw V2Exception.BadRequest($"Input '{name}' parameters.binary_data_size must be a number of bytes; it is {size.GetRawText()}.");
-            }
-
-            if (length > remaining)
-            {
-                throw V2Exception.BadRequest(binary.Length == 0
-                    ? $"Input '{name}' declares {length} bytes of binary data, but the request has none: send them after the JSON header and give the header's length in {InferenceRequestBody.HeaderLengthHeader}."
-                    : $"Input '{name}' declares {length} bytes of binary data, but only {remaining} remain after the JSON header and the inputs before it.");
-            }
-
-            var value = BinaryTensorData.Read(name, datatype, shape, binary.Span.Slice(binaryRead, length));
-            binaryRead += length;
-            return (name, value);
-        }
-
-        if (!input.TryGetProperty("data", out var data))
-        {
-            throw V2Exception.BadRequest($"Input '{name}' needs 'data' (or parameters.binary_data_size with binary tensor data).");
-        }
-
-        return (name, TensorReader.Read(name, datatype, shape, data));
-    }
-
-    private static long[] ReadShape(string name, JsonElement input)
-    {
-        if (!input.TryGetProperty("shape", out var shape) || shape.ValueKind != JsonValueKind.Array)
-        {
-            throw V2Exception.BadRequest($"Input '{name}' needs a 'shape': an array of sizes.");
-        }
-
-        var dimensions = new long[shape.GetArrayLength()];
-        var i = 0;
-        foreach (var dimension in shape.EnumerateArray())
-        {
-            if (dimension.ValueKind != JsonValueKind.Number || !dimension.TryGetInt64(out dimensions[i]) || dimensions[i] < 0)
-            {
-                throw V2Exception.BadRequest($"Input '{name}' shape entry {i} is not a size (a whole number ≥ 0).");
-            }
-
-            i++;
-        }
-
-        return dimensions;
     }
 
     /// <summary>
@@ -299,37 +161,13 @@ internal static class InferenceRunner
 
         if (!MapSequences.TryToMatrix(value, out var matrix, out var reason))
         {
-            throw V2Exception.BadRequest($"Output '{name}' cannot be sent as a V2 tensor: {reason}. Leave it out with the 'outputs' field.");
+            throw new InferenceRequestException($"Output '{name}' cannot be sent as a V2 tensor: {reason}. Leave it out with the 'outputs' field.");
         }
 
         var tensor = OrtValue.CreateTensorValueFromMemory(matrix.Values, [matrix.Rows, matrix.Columns]);
         owned.Add(tensor);
         return tensor;
     }
-
-    /// <summary><c>parameters.{key}</c> of a request, input or output, or <c>null</c> when absent.</summary>
-    private static JsonElement? Parameter(JsonElement owner, string key, string who)
-    {
-        if (!owner.TryGetProperty("parameters", out var parameters) || parameters.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (parameters.ValueKind != JsonValueKind.Object)
-        {
-            throw V2Exception.BadRequest($"{who} 'parameters' must be a JSON object.");
-        }
-
-        return parameters.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
-    }
-
-    private static bool? BooleanParameter(JsonElement owner, string key, string who) => Parameter(owner, key, who) switch
-    {
-        null => null,
-        { ValueKind: JsonValueKind.True } => true,
-        { ValueKind: JsonValueKind.False } => false,
-        var other => throw V2Exception.BadRequest($"{who} parameters.{key} must be true or false; it is {other.Value.GetRawText()}."),
-    };
 
     private static void Dispose(List<IDisposable> owned)
     {
@@ -340,8 +178,6 @@ internal static class InferenceRunner
 
         owned.Clear();
     }
-
-    private readonly record struct RequestedOutput(string Name, bool Binary);
 
     /// <summary>Outputs cut from a batch for this request; disposed with the response.</summary>
     private sealed class OwnedValues(OrtValue[] values) : IDisposable

@@ -14,7 +14,7 @@ internal static class JsonStrings
         }
         catch (InvalidOperationException)
         {
-            throw V2Exception.BadRequest($"{what} is not valid Unicode text (a lone surrogate escape such as \\ud800).");
+            throw new InferenceRequestException($"{what} is not valid Unicode text (a lone surrogate escape such as \\ud800).");
         }
     }
 }

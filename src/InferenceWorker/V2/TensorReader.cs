@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using Maestro.InferenceWorker.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -50,7 +51,7 @@ internal static class TensorReader
                 return BFloat16.IsFinite(v);
             }),
             TensorElementType.String => CreateStrings(inputName, shape, data, count),
-            _ => throw V2Exception.BadRequest($"Input '{inputName}' has datatype {V2Datatypes.NameOf(type)}, which this worker cannot read from JSON yet."),
+            _ => throw new InferenceRequestException($"Input '{inputName}' has datatype {OnnxDatatypes.NameOf(type)}, which this worker cannot read from JSON yet."),
         };
     }
 
@@ -62,13 +63,13 @@ internal static class TensorReader
         {
             if (dimension < 0)
             {
-                throw V2Exception.BadRequest($"Input '{inputName}' has a negative dimension in its shape [{string.Join(", ", shape)}].");
+                throw new InferenceRequestException($"Input '{inputName}' has a negative dimension in its shape [{string.Join(", ", shape)}].");
             }
 
             count *= dimension;
             if (count > Array.MaxLength)
             {
-                throw V2Exception.BadRequest($"Input '{inputName}' shape [{string.Join(", ", shape)}] has too many elements.");
+                throw new InferenceRequestException($"Input '{inputName}' shape [{string.Join(", ", shape)}] has too many elements.");
             }
         }
 
@@ -97,7 +98,7 @@ internal static class TensorReader
                 if (!IsScalarOf<T>(reader.TokenType) || !read(ref reader, out var element))
                 {
                     reader.Skip(); // past an object, so its whole text is quoted
-                    throw V2Exception.BadRequest(
+                    throw new InferenceRequestException(
                         $"Input '{inputName}' element {written} ({Encoding.UTF8.GetString(json[start..(int)reader.BytesConsumed])}) is not a valid {datatype} value.");
                 }
 
@@ -137,7 +138,7 @@ internal static class TensorReader
 
                 if (element.ValueKind != JsonValueKind.String)
                 {
-                    throw V2Exception.BadRequest($"Input '{inputName}' element {written} ({element.GetRawText()}) is not a valid BYTES value: send JSON strings.");
+                    throw new InferenceRequestException($"Input '{inputName}' element {written} ({element.GetRawText()}) is not a valid BYTES value: send JSON strings.");
                 }
 
                 value.StringTensorSetElementAt(JsonStrings.Read(element, $"Input '{inputName}' element {written}").AsSpan(), written);
@@ -157,7 +158,7 @@ internal static class TensorReader
         var given = CountElements(json);
         if (given != count)
         {
-            throw V2Exception.BadRequest(
+            throw new InferenceRequestException(
                 $"Input '{inputName}' has {given} elements in 'data' but its shape [{string.Join(", ", shape)}] needs {count}.");
         }
     }

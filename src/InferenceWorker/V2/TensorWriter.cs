@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
+using Maestro.InferenceWorker.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -35,14 +36,14 @@ internal static class TensorWriter
     {
         if (value.OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
         {
-            throw V2Exception.BadRequest(
+            throw new InferenceRequestException(
                 $"Output '{name}' is a {value.OnnxType} rather than a tensor; request only tensor outputs with the 'outputs' field.");
         }
 
         var info = value.GetTensorTypeAndShape();
         writer.WriteStartObject();
         writer.WriteString("name", name);
-        writer.WriteString("datatype", V2Datatypes.NameOf(info.ElementDataType));
+        writer.WriteString("datatype", OnnxDatatypes.NameOf(info.ElementDataType));
         writer.WriteStartArray("shape");
         foreach (var dimension in info.Shape)
         {
@@ -103,7 +104,7 @@ internal static class TensorWriter
                     var text = value.GetStringElementAsSpan(i);
                     if (!Utf8.IsValid(text))
                     {
-                        throw V2Exception.BadRequest(
+                        throw new InferenceRequestException(
                             $"Output '{name}' element {i} is not UTF-8 text, which JSON cannot carry; ask for it as binary data with parameters.binary_data: true.");
                     }
 
@@ -112,7 +113,7 @@ internal static class TensorWriter
 
                 break;
             default:
-                throw V2Exception.BadRequest($"Output '{name}' has datatype {V2Datatypes.NameOf(type)}, which this worker cannot write as JSON yet.");
+                throw new InferenceRequestException($"Output '{name}' has datatype {OnnxDatatypes.NameOf(type)}, which this worker cannot write as JSON yet.");
         }
     }
 

@@ -1,3 +1,4 @@
+using Maestro.Contracts;
 using Maestro.RegistryService.Infrastructure;
 using Maestro.RegistryService.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,53 +27,53 @@ public static class AuditApi
             .WithTags("Change feed")
             .WithName("ListChanges")
             .WithSummary("Changes that can alter which version serves a model, after a sequence number")
-            .WithDescription($"Changes with sequence > since (default 0), oldest first, at most max_results (1 to {MaxChanges}, default {MaxChanges}); last_sequence is the highest sequence stored. Kinds: version_created, stage_changed, alias_set, alias_deleted, version_deleted, model_deleted, model_renamed. With Redis configured each change is also published, as the same JSON object, on channel `{RedisChangePublisher.Channel}`.")
+            .WithDescription($"Changes with sequence > since (default 0), oldest first, at most max_results (1 to {MaxChanges}, default {MaxChanges}); last_sequence is the highest sequence stored. Kinds: version_created, stage_changed, alias_set, alias_deleted, version_deleted, model_deleted, model_renamed. With Redis configured each change is also published, as the same JSON object, on channel `{ChangeFeed.Channel}`.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 
     internal static Results<Ok<RegistryEventPage>, ProblemHttpResult> ListEvents(
         string name,
-        RegistryStore store,
+        AuditStore audit,
         [FromQuery(Name = "max_results")] int? maxResults,
         [FromQuery(Name = "page_token")] string? pageToken)
     {
         var limit = maxResults ?? ModelsApi.DefaultMaxResults;
         if (limit is < 1 or > ModelsApi.MaxMaxResults)
         {
-            return Problems.BadRequest($"max_results must be from 1 to {ModelsApi.MaxMaxResults}; it is {limit}.");
+            return RegistryErrors.BadRequest($"max_results must be from 1 to {ModelsApi.MaxMaxResults}; it is {limit}.");
         }
 
         if (!PageTokens.TryDecodeId(pageToken, out var before))
         {
-            return Problems.BadRequest("page_token is not one this registry issued: pass the next_page_token of the previous page.");
+            return RegistryErrors.BadRequest("page_token is not one this registry issued: pass the next_page_token of the previous page.");
         }
 
-        if (store.ListEvents(name, limit, before) is not var (events, last))
+        if (audit.ListEvents(name, limit, before) is not var (events, last))
         {
-            return Problems.ModelNotFound(name);
+            return RegistryErrors.ModelNotFound(name);
         }
 
         return TypedResults.Ok(new RegistryEventPage(events, last is { } id ? PageTokens.EncodeId(id) : null));
     }
 
     internal static Results<Ok<ChangePage>, ProblemHttpResult> ListChanges(
-        RegistryStore store,
+        AuditStore audit,
         [FromQuery(Name = "since")] long? since,
         [FromQuery(Name = "max_results")] int? maxResults)
     {
         var after = since ?? 0;
         if (after < 0)
         {
-            return Problems.BadRequest($"since must be 0 or a sequence number from a previous answer; it is {after}.");
+            return RegistryErrors.BadRequest($"since must be 0 or a sequence number from a previous answer; it is {after}.");
         }
 
         var limit = maxResults ?? MaxChanges;
         if (limit is < 1 or > MaxChanges)
         {
-            return Problems.BadRequest($"max_results must be from 1 to {MaxChanges}; it is {limit}.");
+            return RegistryErrors.BadRequest($"max_results must be from 1 to {MaxChanges}; it is {limit}.");
         }
 
-        return TypedResults.Ok(store.ListChanges(after, limit));
+        return TypedResults.Ok(audit.ListChanges(after, limit));
     }
 }

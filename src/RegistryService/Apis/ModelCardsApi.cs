@@ -57,12 +57,12 @@ public static class ModelCardsApi
         };
         if (markdown is null)
         {
-            return Problems.BadRequest($"Unknown format '{format}': use json or markdown.");
+            return RegistryErrors.BadRequest($"Unknown format '{format}': use json or markdown.");
         }
 
         if (store.GetCard(name, version) is not { } card)
         {
-            return Problems.VersionNotFound(name, version);
+            return RegistryErrors.VersionNotFound(name, version);
         }
 
         return markdown.Value
@@ -75,14 +75,15 @@ public static class ModelCardsApi
     {
         if (ModelCardBuilder.CheckSections(sections) is { } error)
         {
-            return Problems.BadRequest(error);
+            return RegistryErrors.BadRequest(error);
         }
 
-        return store.PutSections(name, version, sections) is { } card ? TypedResults.Ok(card) : Problems.VersionNotFound(name, version);
+        var stored = store.PutSections(name, version, sections);
+        return stored.Value is { } card ? TypedResults.Ok(card) : RegistryErrors.Problem(stored.Outcome, name, version);
     }
 
     internal static Results<Ok<ModelCardValidation>, ProblemHttpResult> ValidateModelCard(string name, int version, ModelCardStore store) =>
-        store.GetCard(name, version) is { } card ? TypedResults.Ok(ModelCardBuilder.Validate(card)) : Problems.VersionNotFound(name, version);
+        store.GetCard(name, version) is { } card ? TypedResults.Ok(ModelCardBuilder.Validate(card)) : RegistryErrors.VersionNotFound(name, version);
 
     internal static Results<FileContentHttpResult, ProblemHttpResult> GenerateModelCardPdf(
         string name, int version, GenerateModelCardRequest? request, ModelCardStore store, ModelCardPdfRenderer renderer)
@@ -90,17 +91,17 @@ public static class ModelCardsApi
         var overrides = request?.Overrides ?? [];
         if (ModelCardBuilder.CheckSections(overrides) is { } error)
         {
-            return Problems.BadRequest(error);
+            return RegistryErrors.BadRequest(error);
         }
 
         if (store.GetCard(name, version) is not { } card)
         {
-            return Problems.VersionNotFound(name, version);
+            return RegistryErrors.VersionNotFound(name, version);
         }
 
         if (renderer.CheckReady() is { } notReady)
         {
-            return Problems.BadRequest(notReady, StatusCodes.Status503ServiceUnavailable);
+            return RegistryErrors.BadRequest(notReady, StatusCodes.Status503ServiceUnavailable);
         }
 
         var pdf = renderer.Render(ModelCardBuilder.WithOverrides(card, overrides));

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Maestro.RegistryService.Apis;
 
-/// <summary>Aliases (as in MLflow 2.9+) and tags on models and versions.</summary>
+/// <summary>Aliases (as in MLflow 2.9+) and tags on models and versions. Errors are problem+json (<see cref="RegistryErrors"/>).</summary>
 public static class ModelLabelsApi
 {
     public static RouteGroupBuilder MapModelLabelsApi(this IEndpointRouteBuilder app)
@@ -38,67 +38,59 @@ public static class ModelLabelsApi
         return api;
     }
 
-    internal static Results<Ok<ModelAlias>, ProblemHttpResult> SetAlias(string name, string alias, SetAliasRequest request, RegistryStore store)
+    internal static Results<Ok<ModelAlias>, ProblemHttpResult> SetAlias(string name, string alias, SetAliasRequest request, LabelStore labels)
     {
         if (!ModelLabels.IsValidAlias(alias))
         {
-            return Problems.BadRequest($"Invalid alias '{alias}': {ModelLabels.AliasRule}.");
+            return RegistryErrors.BadRequest($"Invalid alias '{alias}': {ModelLabels.AliasRule}.");
         }
 
         if (request.Version is not { } version)
         {
-            return Problems.BadRequest("The body needs 'version': the version number the alias points at.");
+            return RegistryErrors.BadRequest("The body needs 'version': the version number the alias points at.");
         }
 
-        return store.SetAlias(name, alias, version) is null
-            ? VersionOrModelMissing(store, name, version)
-            : TypedResults.Ok(new ModelAlias(name, alias, version));
+        var set = labels.SetAlias(name, alias, version);
+        return set.IsDone ? TypedResults.Ok(new ModelAlias(name, alias, version)) : RegistryErrors.Problem(set.Outcome, name, version);
     }
 
-    internal static Results<Ok<ModelVersion>, ProblemHttpResult> GetAlias(string name, string alias, RegistryStore store) =>
-        store.GetAlias(name, alias) is { } version
-            ? TypedResults.Ok(version)
-            : store.GetModel(name) is null ? Problems.ModelNotFound(name) : Problems.NotFound($"Model '{name}' has no alias '{alias}'.");
+    internal static Results<Ok<ModelVersion>, ProblemHttpResult> GetAlias(string name, string alias, LabelStore labels)
+    {
+        var found = labels.GetAlias(name, alias);
+        return found.Value is { } version ? TypedResults.Ok(version) : RegistryErrors.Problem(found.Outcome, name, label: alias);
+    }
 
-    internal static Results<NoContent, ProblemHttpResult> DeleteAlias(string name, string alias, RegistryStore store) =>
-        store.DeleteAlias(name, alias)
-            ? TypedResults.NoContent()
-            : store.GetModel(name) is null ? Problems.ModelNotFound(name) : Problems.NotFound($"Model '{name}' has no alias '{alias}'.");
+    internal static Results<NoContent, ProblemHttpResult> DeleteAlias(string name, string alias, LabelStore labels) =>
+        Answer(labels.DeleteAlias(name, alias), name, label: alias);
 
-    internal static Results<Ok<RegisteredModel>, ProblemHttpResult> SetModelTag(string name, SetTagRequest request, RegistryStore store)
+    internal static Results<Ok<RegisteredModel>, ProblemHttpResult> SetModelTag(string name, SetTagRequest request, LabelStore labels)
     {
         if (ModelLabels.TagProblem(request.Key, request.Value) is { } problem)
         {
-            return Problems.BadRequest(problem);
+            return RegistryErrors.BadRequest(problem);
         }
 
-        return store.SetModelTag(name, request.Key!, request.Value!) && store.GetModel(name) is { } model
-            ? TypedResults.Ok(model)
-            : Problems.ModelNotFound(name);
+        var set = labels.SetModelTag(name, request.Key!, request.Value!);
+        return set.Value is { } model ? TypedResults.Ok(model) : RegistryErrors.Problem(set.Outcome, name);
     }
 
-    internal static Results<NoContent, ProblemHttpResult> DeleteModelTag(string name, string key, RegistryStore store) =>
-        store.DeleteModelTag(name, key)
-            ? TypedResults.NoContent()
-            : store.GetModel(name) is null ? Problems.ModelNotFound(name) : Problems.NotFound($"Model '{name}' has no tag '{key}'.");
+    internal static Results<NoContent, ProblemHttpResult> DeleteModelTag(string name, string key, LabelStore labels) =>
+        Answer(labels.DeleteModelTag(name, key), name, label: key);
 
-    internal static Results<Ok<ModelVersion>, ProblemHttpResult> SetVersionTag(string name, int version, SetTagRequest request, RegistryStore store)
+    internal static Results<Ok<ModelVersion>, ProblemHttpResult> SetVersionTag(string name, int version, SetTagRequest request, LabelStore labels)
     {
         if (ModelLabels.TagProblem(request.Key, request.Value) is { } problem)
         {
-            return Problems.BadRequest(problem);
+            return RegistryErrors.BadRequest(problem);
         }
 
-        return store.SetVersionTag(name, version, request.Key!, request.Value!) is { } tagged
-            ? TypedResults.Ok(tagged)
-            : VersionOrModelMissing(store, name, version);
+        var set = labels.SetVersionTag(name, version, request.Key!, request.Value!);
+        return set.Value is { } tagged ? TypedResults.Ok(tagged) : RegistryErrors.Problem(set.Outcome, name, version);
     }
 
-    internal static Results<NoContent, ProblemHttpResult> DeleteVersionTag(string name, int version, string key, RegistryStore store) =>
-        store.DeleteVersionTag(name, version, key)
-            ? TypedResults.NoContent()
-            : store.GetVersion(name, version) is null ? VersionOrModelMissing(store, name, version) : Problems.NotFound($"Model '{name}' version {version} has no tag '{key}'.");
+    internal static Results<NoContent, ProblemHttpResult> DeleteVersionTag(string name, int version, string key, LabelStore labels) =>
+        Answer(labels.DeleteVersionTag(name, version, key), name, version, key);
 
-    private static ProblemHttpResult VersionOrModelMissing(RegistryStore store, string name, int version) =>
-        store.GetModel(name) is null ? Problems.ModelNotFound(name) : Problems.VersionNotFound(name, version);
+    private static Results<NoContent, ProblemHttpResult> Answer(StoreOutcome outcome, string name, int? version = null, string? label = null) =>
+        outcome == StoreOutcome.Done ? TypedResults.NoContent() : RegistryErrors.Problem(outcome, name, version, label);
 }

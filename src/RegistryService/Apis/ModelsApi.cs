@@ -1,10 +1,8 @@
-using Maestro.RegistryService.Extensions;
 using Maestro.RegistryService.Infrastructure;
 using Maestro.RegistryService.Model;
 using Maestro.RegistryService.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -13,6 +11,7 @@ namespace Maestro.RegistryService.Apis;
 /// <summary>
 /// <c>/api/v1/models</c>: registered models, their versions, artifacts and stages. Shapes follow
 /// the registry report users already call (snake_case, MLflow-style timestamps in milliseconds).
+/// Errors are problem+json (<see cref="RegistryErrors"/>).
 /// </summary>
 public static class ModelsApi
 {
@@ -79,29 +78,29 @@ public static class ModelsApi
         return api;
     }
 
-    internal static Results<Created<RegisteredModel>, ProblemHttpResult> CreateModel(CreateModelRequest request, RegistryStore store)
+    internal static Results<Created<RegisteredModel>, ProblemHttpResult> CreateModel(CreateModelRequest request, ModelStore models)
     {
         if (!ModelNames.IsValid(request.Name))
         {
-            return Problems.BadRequest($"Invalid model name '{request.Name}': {ModelNames.Rule}.");
+            return RegistryErrors.BadRequest($"Invalid model name '{request.Name}': {ModelNames.Rule}.");
         }
 
         if (request.Tags?.FirstOrDefault(tag => tag.Value is null).Key is { } tagWithoutValue)
         {
-            return Problems.BadRequest($"Tag '{tagWithoutValue}' has no value: tag values are strings.");
+            return RegistryErrors.BadRequest($"Tag '{tagWithoutValue}' has no value: tag values are strings.");
         }
 
-        var model = store.CreateModel(request.Name!, request.Description, request.Tags ?? []);
-        return model is null
-            ? Problems.Conflict($"A model named '{request.Name}' already exists.")
-            : TypedResults.Created($"/api/v1/models/{model.Name}", model);
+        var created = models.Create(request.Name!, request.Description, request.Tags ?? []);
+        return created.Value is { } model
+            ? TypedResults.Created($"/api/v1/models/{model.Name}", model)
+            : RegistryErrors.Problem(created.Outcome, request.Name!);
     }
 
     public const int DefaultMaxResults = 100;
     public const int MaxMaxResults = 1000;
 
     internal static Results<Ok<ModelPage>, ProblemHttpResult> ListModels(
-        RegistryStore store,
+        ModelStore models,
         [FromQuery(Name = "filter_string")] string? filterString,
         [FromQuery(Name = "max_results")] int? maxResults,
         [FromQuery(Name = "page_token")] string? pageToken)
@@ -109,12 +108,12 @@ public static class ModelsApi
         var limit = maxResults ?? DefaultMaxResults;
         if (limit is < 1 or > MaxMaxResults)
         {
-            return Problems.BadRequest($"max_results must be from 1 to {MaxMaxResults}; it is {limit}.");
+            return RegistryErrors.BadRequest($"max_results must be from 1 to {MaxMaxResults}; it is {limit}.");
         }
 
         if (!PageTokens.TryDecode(pageToken, out var after))
         {
-            return Problems.BadRequest("page_token is not one this registry issued: pass the next_page_token of the previous page.");
+            return RegistryErrors.BadRequest("page_token is not one this registry issued: pass the next_page_token of the previous page.");
         }
 
         ModelFilter filter;
@@ -124,80 +123,71 @@ public static class ModelsApi
         }
         catch (FilterSyntaxException ex)
         {
-            return Problems.BadRequest(ex.Message);
+            return RegistryErrors.Problem(ex)!;
         }
 
-        var (models, last) = store.SearchModels(filter, limit, after);
-        return TypedResults.Ok(new ModelPage(models, last is null ? null : PageTokens.Encode(last)));
+        var (page, last) = models.Search(filter, limit, after);
+        return TypedResults.Ok(new ModelPage(page, last is null ? null : PageTokens.Encode(last)));
     }
 
-    internal static Results<NoContent, ProblemHttpResult> DeleteModel(string name, RegistryStore store) =>
-        store.DeleteModel(name) ? TypedResults.NoContent() : Problems.ModelNotFound(name);
+    internal static Results<NoContent, ProblemHttpResult> DeleteModel(string name, ModelStore models) =>
+        models.Delete(name) is var outcome && outcome == StoreOutcome.Done ? TypedResults.NoContent() : RegistryErrors.Problem(outcome, name);
 
-    internal static Results<NoContent, ProblemHttpResult> DeleteVersion(string name, int version, RegistryStore store, bool force = false) =>
-        store.DeleteVersion(name, version, force) switch
-        {
-            DeleteVersionResult.Deleted => TypedResults.NoContent(),
-            DeleteVersionResult.InProduction => Problems.Conflict(
-                $"Model '{name}' version {version} is in Production; move it to another stage first, or delete with force=true."),
-            _ => Problems.VersionNotFound(name, version),
-        };
+    internal static Results<NoContent, ProblemHttpResult> DeleteVersion(string name, int version, VersionStore versions, bool force = false) =>
+        versions.Delete(name, version, force) is var outcome && outcome == StoreOutcome.Done
+            ? TypedResults.NoContent()
+            : RegistryErrors.Problem(outcome, name, version);
 
-    internal static Results<Ok<RegisteredModel>, ProblemHttpResult> GetModel(string name, RegistryStore store, HttpResponse response)
+    internal static Results<Ok<RegisteredModel>, ProblemHttpResult> GetModel(string name, ModelStore models, HttpResponse response)
     {
-        if (store.GetModel(name) is not { } model)
+        if (models.Get(name) is not { } model)
         {
-            return Problems.ModelNotFound(name);
+            return RegistryErrors.ModelNotFound(name);
         }
 
         response.Headers.ETag = model.ETag;
         return TypedResults.Ok(model);
     }
 
-    internal static Results<Ok<RegisteredModel>, ProblemHttpResult> UpdateModel(
-        string name, UpdateModelRequest request, RegistryStore store, HttpRequest http)
+    internal static Results<Ok<RegisteredModel>, ProblemHttpResult> UpdateModel(string name, UpdateModelRequest request, ModelStore models, HttpRequest http)
     {
         if (request.Description is not { } description)
         {
-            return Problems.BadRequest("The body needs 'description': the new description as a string (\"\" clears it).");
+            return RegistryErrors.BadRequest("The body needs 'description': the new description as a string (\"\" clears it).");
         }
 
         if (description.Length > MaxDescriptionLength)
         {
-            return Problems.BadRequest($"The description is longer than {MaxDescriptionLength} characters.");
+            return RegistryErrors.BadRequest($"The description is longer than {MaxDescriptionLength} characters.");
         }
 
         if (!IfMatch.TryParse(http.Headers.IfMatch, out var accepted))
         {
-            return Problems.PreconditionFailed(
+            return RegistryErrors.PreconditionFailed(
                 $"If-Match names no current state of model '{name}': send the ETag header of GET /api/v1/models/{name} (a quoted number) or *.");
         }
 
-        var (result, model) = store.UpdateModelDescription(name, description.Length == 0 ? null : description, accepted);
-        switch (result)
+        var updated = models.UpdateDescription(name, description.Length == 0 ? null : description, accepted);
+        if (updated.Value is not { } model)
         {
-            case UpdateModelResult.NotFound:
-                return Problems.ModelNotFound(name);
-            case UpdateModelResult.Stale:
-                return Problems.PreconditionFailed(
-                    $"Model '{name}' changed since the If-Match ETag was read: GET it again, check the change still applies, and send its new ETag.");
-            default:
-                http.HttpContext.Response.Headers.ETag = model!.ETag;
-                return TypedResults.Ok(model);
+            return RegistryErrors.Problem(updated.Outcome, name);
         }
+
+        http.HttpContext.Response.Headers.ETag = model.ETag;
+        return TypedResults.Ok(model);
     }
 
-    internal static Results<Ok<ModelVersionList>, ProblemHttpResult> ListVersions(string name, RegistryStore store) =>
-        store.ListVersions(name) is { } versions ? TypedResults.Ok(new ModelVersionList(versions)) : Problems.ModelNotFound(name);
+    internal static Results<Ok<ModelVersionList>, ProblemHttpResult> ListVersions(string name, VersionStore versions) =>
+        versions.List(name) is { } list ? TypedResults.Ok(new ModelVersionList(list)) : RegistryErrors.ModelNotFound(name);
 
-    internal static Results<Ok<ModelVersion>, ProblemHttpResult> GetVersion(string name, int version, RegistryStore store) =>
-        store.GetVersion(name, version) is { } found ? TypedResults.Ok(found) : Problems.VersionNotFound(name, version);
+    internal static Results<Ok<ModelVersion>, ProblemHttpResult> GetVersion(string name, int version, VersionStore versions) =>
+        versions.Get(name, version) is { } found ? TypedResults.Ok(found) : RegistryErrors.VersionNotFound(name, version);
 
-    internal static Results<FileStreamHttpResult, ProblemHttpResult> GetArtifact(string name, int version, RegistryStore store, ArtifactStore artifacts)
+    internal static Results<FileStreamHttpResult, ProblemHttpResult> GetArtifact(string name, int version, VersionStore versions, ArtifactStore artifacts)
     {
-        if (store.GetVersion(name, version) is not { } found)
+        if (versions.Get(name, version) is not { } found)
         {
-            return Problems.VersionNotFound(name, version);
+            return RegistryErrors.VersionNotFound(name, version);
         }
 
         var stream = new FileStream(artifacts.PathOf(found.Sha256), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
@@ -206,16 +196,17 @@ public static class ModelsApi
     }
 
     internal static Results<Ok<ModelVersion>, ProblemHttpResult> TransitionStage(
-        string name, int version, TransitionStageRequest request, RegistryStore store, RegistryTelemetry telemetry)
+        string name, int version, TransitionStageRequest request, VersionStore versions, RegistryTelemetry telemetry)
     {
         if (!ModelStages.TryParse(request.Stage, out var stage))
         {
-            return Problems.BadRequest($"Unknown stage '{request.Stage}': use one of {string.Join(", ", ModelStages.Names)}.");
+            return RegistryErrors.BadRequest($"Unknown stage '{request.Stage}': use one of {string.Join(", ", ModelStages.Names)}.");
         }
 
-        if (store.TransitionStage(name, version, stage, request.ArchiveExistingVersions) is not { } changed)
+        var moved = versions.TransitionStage(name, version, stage, request.ArchiveExistingVersions);
+        if (moved.Value is not { } changed)
         {
-            return Problems.VersionNotFound(name, version);
+            return RegistryErrors.Problem(moved.Outcome, name, version);
         }
 
         telemetry.StageTransitions.Add(1, new KeyValuePair<string, object?>("stage", changed.CurrentStage));
@@ -223,20 +214,21 @@ public static class ModelsApi
     }
 
     /// <summary>
-    /// Streams the multipart body section by section: the file goes straight to scratch space while
-    /// it is hashed, is loaded with ONNX Runtime, and only then is moved into the artifact store and
-    /// recorded. Nothing is recorded for a file that fails any step.
+    /// Streams the multipart body (<see cref="ModelUploadReader"/>): the file goes straight to scratch
+    /// space while it is hashed, is loaded with ONNX Runtime, and only then is moved into the artifact
+    /// store and recorded. Nothing is recorded for a file that fails any step.
     /// </summary>
     internal static async Task<Results<Created<ModelVersion>, ProblemHttpResult>> UploadVersion(
         string name,
         HttpRequest request,
-        RegistryStore store,
+        ModelStore models,
+        VersionStore versions,
         ArtifactStore artifacts,
         IOptions<RegistryOptions> options,
         RegistryTelemetry telemetry,
         CancellationToken cancellationToken)
     {
-        var (result, outcome) = await ReceiveVersionAsync(name, request, store, artifacts, options.Value, cancellationToken);
+        var (result, outcome) = await ReceiveVersionAsync(name, request, models, versions, artifacts, options.Value, cancellationToken);
         telemetry.Upload(outcome);
         if (result.Result is Created<ModelVersion> created)
         {
@@ -247,61 +239,26 @@ public static class ModelsApi
     }
 
     private static async Task<(Results<Created<ModelVersion>, ProblemHttpResult> Result, string Outcome)> ReceiveVersionAsync(
-        string name,
-        HttpRequest request,
-        RegistryStore store,
-        ArtifactStore artifacts,
-        RegistryOptions options,
-        CancellationToken cancellationToken)
+        string name, HttpRequest request, ModelStore models, VersionStore versions, ArtifactStore artifacts, RegistryOptions options, CancellationToken cancellationToken)
     {
-        const string BadRequestOutcome = "bad_request";
-        if (store.GetModel(name) is null)
+        if (models.Get(name) is null)
         {
-            return (Problems.ModelNotFound(name), "not_found");
+            return (RegistryErrors.ModelNotFound(name), "not_found");
         }
 
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
-            || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 } boundary)
+        if (ModelUploadReader.Boundary(request) is not { } boundary)
         {
-            return (Problems.BadRequest("Send the model as multipart/form-data with the ONNX file in the field 'file'.", StatusCodes.Status415UnsupportedMediaType), BadRequestOutcome);
+            return (RegistryErrors.BadRequest("Send the model as multipart/form-data with the ONNX file in the field 'file'.", StatusCodes.Status415UnsupportedMediaType), "bad_request");
         }
 
         ScratchFile? file = null;
-        string? description = null;
         try
         {
-            var reader = new MultipartReader(boundary, request.Body);
-            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
-            {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
-                {
-                    continue;
-                }
-
-                var field = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
-                if (field == "file" && file is null)
-                {
-                    file = await artifacts.ReceiveAsync(section.Body, options.MaxUploadBytes, cancellationToken);
-                }
-                else if (field == "description")
-                {
-                    description = await ReadTextAsync(section.Body, MaxDescriptionLength, cancellationToken);
-                    if (description is null)
-                    {
-                        return (Problems.BadRequest($"The description is longer than {MaxDescriptionLength} characters."), BadRequestOutcome);
-                    }
-                }
-            }
-
-            if (file is null)
-            {
-                return (Problems.BadRequest("The upload has no field 'file': send the ONNX model as multipart field 'file'."), BadRequestOutcome);
-            }
-
+            var upload = await ModelUploadReader.ReadAsync(request.Body, boundary, artifacts, options.MaxUploadBytes, MaxDescriptionLength, cancellationToken);
+            file = upload.File;
             if (file.SizeBytes == 0)
             {
-                return (Problems.UnprocessableEntity("The uploaded file is empty."), "invalid_model");
+                return (RegistryErrors.UnprocessableEntity("The uploaded file is empty."), "invalid_model");
             }
 
             ModelInspection inspection;
@@ -313,26 +270,19 @@ public static class ModelsApi
             }
 
             artifacts.Commit(file);
-            var version = store.AddVersion(name, description, file.Sha256, file.SizeBytes, inspection);
-            return version is null
-                ? (Problems.ModelNotFound(name), "not_found")
-                : (TypedResults.Created($"/api/v1/models/{name}/versions/{version.Version}", version), "accepted");
+            var added = versions.Add(name, upload.Description, file.Sha256, file.SizeBytes, inspection);
+            return added.Value is { } version
+                ? (TypedResults.Created($"/api/v1/models/{name}/versions/{version.Version}", version), "accepted")
+                : (RegistryErrors.Problem(added.Outcome, name), "not_found");
         }
-        catch (UploadTooLargeException ex)
+        catch (Exception ex) when (RegistryErrors.Problem(ex) is { } problem)
         {
-            return (Problems.BadRequest(ex.Message, StatusCodes.Status413PayloadTooLarge), "too_large");
-        }
-        catch (InvalidModelException ex)
-        {
-            return (Problems.UnprocessableEntity($"ONNX Runtime cannot load the file: {ex.Message}"), "invalid_model");
-        }
-        catch (InvalidDataException ex)
-        {
-            return (Problems.BadRequest($"The multipart body is malformed: {ex.Message}"), BadRequestOutcome);
-        }
-        catch (IOException ex) when (IsMultipartReaderError(ex))
-        {
-            return (Problems.BadRequest($"The multipart body ends before its closing boundary '--{boundary}--'."), BadRequestOutcome);
+            return (problem, ex switch
+            {
+                UploadTooLargeException => "too_large",
+                InvalidModelException => "invalid_model",
+                _ => "bad_request",
+            });
         }
         finally
         {
@@ -342,29 +292,4 @@ public static class ModelsApi
             }
         }
     }
-
-    /// <summary>Reads a text field of at most <paramref name="maxLength"/> characters; <c>null</c> when longer.</summary>
-    private static async Task<string?> ReadTextAsync(Stream body, int maxLength, CancellationToken cancellationToken)
-    {
-        using var reader = new StreamReader(body);
-        var buffer = new char[maxLength + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await reader.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
-        {
-            length += read;
-        }
-
-        return length > maxLength ? null : new string(buffer, 0, length);
-    }
-
-    /// <summary>
-    /// <see cref="MultipartReader"/> reports a body that ends before its closing boundary with a plain
-    /// <see cref="IOException"/>: thrown by the reader, it is the sender's error, not the disk's.
-    /// </summary>
-    private static bool IsMultipartReaderError(IOException exception) =>
-        exception.Source == typeof(MultipartReader).Assembly.GetName().Name;
 }
-
-/// <summary>Body of <c>GET /api/v1/models/{name}/versions</c>.</summary>
-public sealed record ModelVersionList(IReadOnlyList<ModelVersion> ModelVersions);

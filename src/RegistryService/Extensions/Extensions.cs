@@ -1,21 +1,24 @@
 using System.Text.Json;
 using Maestro.RegistryService.Infrastructure;
+using Maestro.RegistryService.Infrastructure.Sqlite;
 using Maestro.RegistryService.ModelCards;
 using Maestro.RegistryService.Telemetry;
+using Maestro.ServiceDefaults;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace Maestro.RegistryService.Extensions;
 
+/// <summary>The registry's wiring: every setting validated at start, every part registered once.</summary>
 internal static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RegistryOptions>()
-            .Bind(builder.Configuration.GetSection(RegistryOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<RegistryOptions>(RegistryOptions.SectionName);
+        builder.AddValidatedOptions<ModelCardOptions>(ModelCardOptions.SectionName);
+        builder.Services.Configure<RedisConnectionOptions>(redis =>
+            redis.WhileUnavailable = "registry changes are not published there (GET /api/v1/changes lists them)");
 
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
@@ -28,14 +31,17 @@ internal static class Extensions
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<RegistryOptions>>((kestrel, registry) =>
             kestrel.Limits.MaxRequestBodySize = registry.Value.MaxUploadBytes + MultipartOverheadBytes);
 
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RegistryTelemetry>();
         builder.Services.AddSingleton<ArtifactStore>();
-        builder.Services.AddSingleton(provider => RegistryDatabase.Create(provider.GetRequiredService<IOptions<RegistryOptions>>()));
+        builder.Services.AddSingleton<IRegistryDatabase>(provider => SqliteRegistryDatabase.Create(provider.GetRequiredService<IOptions<RegistryOptions>>()));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<AuditActor>();
-        builder.Services.AddChangePublisher(builder.Configuration.GetConnectionString(RedisConnectionName));
-        builder.Services.AddSingleton<RegistryStore>();
+        builder.Services.AddChangePublisher();
+        builder.Services.AddSingleton<RegistryWrites>();
+        builder.Services.AddSingleton<ModelStore>();
+        builder.Services.AddSingleton<VersionStore>();
+        builder.Services.AddSingleton<LabelStore>();
+        builder.Services.AddSingleton<AuditStore>();
         builder.Services.AddSingleton<ModelCardStore>();
         builder.Services.AddSingleton<ModelCardFonts>();
         builder.Services.AddSingleton<ModelCardPdfRenderer>();
@@ -44,26 +50,12 @@ internal static class Extensions
         builder.Services.AddOpenApi();
     }
 
-    /// <summary>The connection string (<c>ConnectionStrings:redis</c>) change-feed entries are published through.</summary>
-    public const string RedisConnectionName = "redis";
-
     /// <summary>With Redis configured, committed changes are also published there; otherwise they are only listed.</summary>
-    private static void AddChangePublisher(this IServiceCollection services, string? redis)
-    {
-        if (string.IsNullOrWhiteSpace(redis))
-        {
-            services.AddSingleton<IChangePublisher>(NoChangePublisher.Instance);
-            return;
-        }
-
-        services.AddSingleton(provider => new RedisChangePublisher(redis, provider.GetRequiredService<ILogger<RedisChangePublisher>>()));
-        services.AddSingleton<IChangePublisher>(provider => provider.GetRequiredService<RedisChangePublisher>());
-        services.AddHostedService(provider => provider.GetRequiredService<RedisChangePublisher>());
-    }
+    private static void AddChangePublisher(this IServiceCollection services) =>
+        services.AddSingleton<IChangePublisher>(provider => provider.GetRequiredService<RedisConnection>().IsConfigured
+            ? ActivatorUtilities.CreateInstance<RedisChangePublisher>(provider)
+            : NoChangePublisher.Instance);
 
     /// <summary>Room for multipart boundaries and small text fields beside the file itself.</summary>
     private const long MultipartOverheadBytes = 1024 * 1024;
-
-    public static string ResolveDataDirectory(this IOptions<RegistryOptions> options) =>
-        Path.GetFullPath(options.Value.DataDirectory);
 }

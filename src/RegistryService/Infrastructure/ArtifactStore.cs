@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Maestro.RegistryService.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Maestro.RegistryService.Infrastructure;
@@ -16,7 +15,7 @@ internal sealed class ArtifactStore
 
     public ArtifactStore(IOptions<RegistryOptions> options)
     {
-        var root = options.ResolveDataDirectory();
+        var root = options.Value.DataDirectoryPath;
         _artifactsDirectory = Path.Combine(root, "artifacts");
         _scratchDirectory = Path.Combine(root, "tmp");
         Directory.CreateDirectory(_artifactsDirectory);
@@ -125,13 +124,4 @@ internal sealed class ArtifactStore
             TryDelete(file);
         }
     }
-}
-
-/// <summary>An uploaded file in scratch space, hashed, not yet part of the store.</summary>
-internal sealed record ScratchFile(string Path, string Sha256, long SizeBytes);
-
-internal sealed class UploadTooLargeException(long maxBytes)
-    : Exception($"The model file is larger than the registry accepts ({maxBytes} bytes, setting Registry:MaxUploadBytes).")
-{
-    public long MaxBytes { get; } = maxBytes;
 }

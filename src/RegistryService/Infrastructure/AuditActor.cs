@@ -1,3 +1,5 @@
+using Maestro.Contracts;
+
 namespace Maestro.RegistryService.Infrastructure;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Maestro.RegistryService.Infrastructure;
 /// </summary>
 internal sealed class AuditActor(IHttpContextAccessor http)
 {
-    public const string HeaderName = "X-Maestro-Caller";
+    public const string HeaderName = MaestroHeaders.Caller;
     public const string Anonymous = "anonymous";
 
     /// <summary>Longer values are cut: an identity, not a document.</summary>

@@ -1,4 +1,4 @@
-using Maestro.RegistryService.Model;
+using Maestro.Contracts;
 
 namespace Maestro.RegistryService.Infrastructure;
 
@@ -9,14 +9,4 @@ namespace Maestro.RegistryService.Infrastructure;
 internal interface IChangePublisher
 {
     void Publish(IReadOnlyList<RegistryChange> changes);
-}
-
-/// <summary>No Redis configured: the feed is only polled.</summary>
-internal sealed class NoChangePublisher : IChangePublisher
-{
-    public static readonly NoChangePublisher Instance = new();
-
-    public void Publish(IReadOnlyList<RegistryChange> changes)
-    {
-    }
 }

@@ -1,41 +1,30 @@
 using System.Text.Json;
-using Maestro.RegistryService.Model;
+using Maestro.Contracts;
+using Maestro.ServiceDefaults;
 using StackExchange.Redis;
 
 namespace Maestro.RegistryService.Infrastructure;
 
 /// <summary>
-/// Publishes each committed change on the Redis channel <see cref="Channel"/> (<c>ConnectionStrings:redis</c>),
-/// so workers learn of a promotion without waiting for their next poll. Connects in the background
-/// and keeps reconnecting (<c>abortConnect=false</c>); a publish is fire-and-forget, and one that
-/// cannot be sent is logged: the change is stored either way and <c>GET /api/v1/changes</c> lists it.
+/// Publishes each committed change on the Redis channel <see cref="ChangeFeed.Channel"/> through the
+/// service's <see cref="RedisConnection"/> (<c>ConnectionStrings:redis</c>), so workers learn of a
+/// promotion without waiting for their next poll. A publish is fire-and-forget, and one that cannot be
+/// sent (Redis still connecting, or down: the connection fails fast) is logged: the change is stored
+/// either way and <c>GET /api/v1/changes</c> lists it.
 /// </summary>
-internal sealed partial class RedisChangePublisher : IChangePublisher, IHostedService, IAsyncDisposable
+internal sealed partial class RedisChangePublisher(RedisConnection redis, ILogger<RedisChangePublisher> logger) : IChangePublisher
 {
-    public const string Channel = "maestro:registry:changes";
-
-    private static readonly RedisChannel RedisChannel = RedisChannel.Literal(Channel);
+    private static readonly RedisChannel Channel = RedisChannel.Literal(ChangeFeed.Channel);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    private readonly ConfigurationOptions _configuration;
-    private readonly ILogger<RedisChangePublisher> _logger;
-    private ConnectionMultiplexer? _redis;
-
-    public RedisChangePublisher(string connectionString, ILogger<RedisChangePublisher> logger)
-    {
-        _configuration = ConfigurationOptions.Parse(connectionString);
-        _configuration.AbortOnConnectFail = false;
-        _logger = logger;
-    }
 
     /// <summary>The JSON published for a change: the object <c>GET /api/v1/changes</c> lists.</summary>
     public static string Serialize(RegistryChange change) => JsonSerializer.Serialize(change, Json);
 
     public void Publish(IReadOnlyList<RegistryChange> changes)
     {
-        if (Volatile.Read(ref _redis) is not { } redis)
+        if (!redis.TryGetMultiplexer(out var multiplexer))
         {
-            LogNotConnected(_logger, changes.Count);
+            LogNotConnected(logger, changes.Count);
             return;
         }
 
@@ -43,41 +32,12 @@ internal sealed partial class RedisChangePublisher : IChangePublisher, IHostedSe
         {
             try
             {
-                redis.GetSubscriber().Publish(RedisChannel, Serialize(change), CommandFlags.FireAndForget);
+                multiplexer.GetSubscriber().Publish(Channel, Serialize(change), CommandFlags.FireAndForget);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
             {
-                LogPublishFailed(_logger, ex, change.Sequence);
+                LogPublishFailed(logger, ex, change.Sequence);
             }
-        }
-    }
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _ = ConnectAsync();
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _redis, null) is { } redis)
-        {
-            await redis.DisposeAsync();
-        }
-    }
-
-    private async Task ConnectAsync()
-    {
-        try
-        {
-            // With abortConnect=false this returns even while Redis is down, and reconnects by itself.
-            Volatile.Write(ref _redis, await ConnectionMultiplexer.ConnectAsync(_configuration));
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            LogConnectFailed(_logger, ex, _configuration.ToString(includePassword: false));
         }
     }
 
@@ -86,7 +46,4 @@ internal sealed partial class RedisChangePublisher : IChangePublisher, IHostedSe
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing registry change {Sequence} to Redis failed; GET /api/v1/changes lists it.")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, long sequence);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot connect to Redis ({Configuration}); registry changes are not published, GET /api/v1/changes lists them.")]
-    private static partial void LogConnectFailed(ILogger logger, Exception exception, string configuration);
 }

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Maestro.RegistryService.Infrastructure;
 
-/// <summary>Ready only while the SQLite store answers a query.</summary>
-internal sealed class RegistryStoreHealthCheck(RegistryStore store) : IHealthCheck
+/// <summary>Ready only while the registry's database answers a query.</summary>
+internal sealed class RegistryStoreHealthCheck(ModelStore store) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -1,6 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
+using Maestro.Contracts;
 using Maestro.RegistryService.Model;
-using Microsoft.Data.Sqlite;
 using static Maestro.RegistryService.Infrastructure.Sql;
 
 namespace Maestro.RegistryService.Infrastructure;
@@ -9,9 +10,10 @@ namespace Maestro.RegistryService.Infrastructure;
 /// One change to the registry: a transaction on a connection of its own, which records in that same
 /// transaction what changed — audit events (<see cref="Event"/>) and change-feed entries
 /// (<see cref="Change"/>) — so either all of it is stored or none. <see cref="Commit"/> commits, then
-/// hands the change-feed entries to the publisher. Every store method that changes something runs in one:
+/// hands the change-feed entries to the publisher. Every store method that changes something runs in one
+/// (from <see cref="RegistryWrites"/>):
 /// <code>
-/// using var write = BeginWrite();
+/// using var write = writes.Begin();
 /// Execute(write.Connection, write.Transaction, "UPDATE …");
 /// write.Event(name, AuditActions.ModelUpdated, key: "description", from: before, to: after);
 /// write.Touch(name);
@@ -24,7 +26,7 @@ internal sealed class RegistryWrite : IDisposable
     private readonly IChangePublisher _publisher;
     private readonly List<RegistryChange> _changes = [];
 
-    public RegistryWrite(SqliteConnection connection, long now, string actor, IChangePublisher publisher)
+    public RegistryWrite(DbConnection connection, long now, string actor, IChangePublisher publisher)
     {
         Connection = connection;
         Transaction = connection.BeginTransaction();
@@ -33,9 +35,9 @@ internal sealed class RegistryWrite : IDisposable
         _publisher = publisher;
     }
 
-    public SqliteConnection Connection { get; }
+    public DbConnection Connection { get; }
 
-    public SqliteTransaction Transaction { get; }
+    public DbTransaction Transaction { get; }
 
     /// <summary>The write's one timestamp, Unix milliseconds: every row it stamps gets the same.</summary>
     public long Now { get; }
@@ -48,10 +50,10 @@ internal sealed class RegistryWrite : IDisposable
         Execute(Connection, Transaction,
             """
             INSERT INTO events (model, timestamp, actor, action, version, key, from_value, to_value)
-            VALUES ($model, $now, $actor, $action, $version, $key, $from, $to)
+            VALUES (@model, @now, @actor, @action, @version, @key, @from, @to)
             """,
-            ("$model", model), ("$now", Now), ("$actor", Actor), ("$action", action), ("$version", version),
-            ("$key", key), ("$from", from), ("$to", to));
+            ("@model", model), ("@now", Now), ("@actor", Actor), ("@action", action), ("@version", version),
+            ("@key", key), ("@from", from), ("@to", to));
 
     /// <summary>
     /// Appends an entry to the change feed (<see cref="ChangeKinds"/>): anything that can alter which
@@ -61,15 +63,15 @@ internal sealed class RegistryWrite : IDisposable
     {
         var versionText = version?.ToString(CultureInfo.InvariantCulture);
         var sequence = Convert.ToInt64(Scalar(Connection, Transaction,
-            "INSERT INTO changes (model, kind, version, timestamp) VALUES ($model, $kind, $version, $now) RETURNING sequence",
-            ("$model", model), ("$kind", kind), ("$version", versionText), ("$now", Now)), CultureInfo.InvariantCulture);
+            "INSERT INTO changes (model, kind, version, timestamp) VALUES (@model, @kind, @version, @now) RETURNING sequence",
+            ("@model", model), ("@kind", kind), ("@version", versionText), ("@now", Now)), CultureInfo.InvariantCulture);
         _changes.Add(new RegistryChange(sequence, model, kind, versionText, Now));
     }
 
     /// <summary>Stamps the model as updated now and moves its revision (its ETag) on.</summary>
     public void Touch(string model) =>
-        Execute(Connection, Transaction, "UPDATE models SET updated_at = $now, revision = revision + 1 WHERE name = $model",
-            ("$now", Now), ("$model", model));
+        Execute(Connection, Transaction, "UPDATE models SET updated_at = @now, revision = revision + 1 WHERE name = @model",
+            ("@now", Now), ("@model", model));
 
     /// <summary>
     /// For a model renamed from <paramref name="from"/> to <paramref name="to"/> (after its rows moved):
@@ -78,7 +80,7 @@ internal sealed class RegistryWrite : IDisposable
     /// </summary>
     public void Renamed(string from, string to)
     {
-        Execute(Connection, Transaction, "UPDATE events SET model = $to WHERE model = $from", ("$to", to), ("$from", from));
+        Execute(Connection, Transaction, "UPDATE events SET model = @to WHERE model = @from", ("@to", to), ("@from", from));
         Event(to, AuditActions.ModelRenamed, from: from, to: to);
         Change(from, ChangeKinds.ModelRenamed, null);
     }

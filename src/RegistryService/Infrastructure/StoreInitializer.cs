@@ -10,9 +10,9 @@ internal sealed partial class StoreInitializer(IServiceProvider services, ILogge
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var store = services.GetRequiredService<RegistryStore>();
+        var versions = services.GetRequiredService<VersionStore>();
         var artifacts = services.GetRequiredService<ArtifactStore>();
-        var deleted = artifacts.DeleteUnreferenced(store.ReferencedArtifacts());
+        var deleted = artifacts.DeleteUnreferenced(versions.ReferencedArtifacts());
         if (deleted > 0)
         {
             LogUnreferencedDeleted(logger, deleted);

@@ -30,6 +30,3 @@ public sealed record ModelCard(
     /// <summary>Every stage change of the version, oldest first, from the audit trail.</summary>
     public IReadOnlyList<StageTransition> StageHistory { get; init; } = [];
 }
-
-/// <summary>One stage change of a version: from which stage to which, when (Unix ms) and by whom.</summary>
-public sealed record StageTransition(string From, string To, long Timestamp, string Actor);

@@ -184,26 +184,3 @@ public sealed record ModelFilter(IReadOnlyList<FilterCondition> Conditions)
         private static string Shorten(string word) => word.Length > 30 ? word[..30] + "…" : word;
     }
 }
-
-public enum FilterField
-{
-    Name,
-    Tag,
-}
-
-public enum FilterOperator
-{
-    Equal,
-    NotEqual,
-    Like,
-    ILike,
-}
-
-/// <summary>One <c>field op 'value'</c> of a filter; <paramref name="TagKey"/> is set for tag fields.</summary>
-public sealed record FilterCondition(FilterField Field, string? TagKey, FilterOperator Operator, string Value);
-
-/// <summary>A filter that does not follow the grammar; <see cref="Position"/> is 1-based.</summary>
-public sealed class FilterSyntaxException(string message, int position) : Exception(message)
-{
-    public int Position { get; } = position;
-}

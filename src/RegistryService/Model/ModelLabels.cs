@@ -30,15 +30,3 @@ public static partial class ModelLabels
     [GeneratedRegex(@"^[vV][0-9]+\z")]
     private static partial Regex VersionLike();
 }
-
-/// <summary>Body of <c>PUT /api/v1/models/{name}/aliases/{alias}</c>.</summary>
-public sealed record SetAliasRequest(int? Version);
-
-/// <summary>Body of the tag endpoints.</summary>
-public sealed record SetTagRequest(string? Key, string? Value);
-
-/// <summary><c>GET /api/v1/models/{name}/aliases/{alias}</c> and the answer to setting one.</summary>
-public sealed record ModelAlias(string Name, string Alias, int Version);
-
-/// <summary>A page of <c>GET /api/v1/models</c>; <c>next_page_token</c> is absent on the last page.</summary>
-public sealed record ModelPage(IReadOnlyList<RegisteredModel> Models, string? NextPageToken);

@@ -14,6 +14,3 @@ namespace Maestro.RegistryService.Model;
 /// <param name="From">The value before (a stage, a version number, a tag value), when there was one.</param>
 /// <param name="To">The value after, when there is one.</param>
 public sealed record RegistryEvent(long Id, long Timestamp, string Actor, string Action, int? Version, string? Key, string? From, string? To);
-
-/// <summary>A page of <c>GET /api/v1/models/{name}/events</c>, newest first; <c>next_page_token</c> is absent on the last page.</summary>
-public sealed record RegistryEventPage(IReadOnlyList<RegistryEvent> Events, string? NextPageToken);

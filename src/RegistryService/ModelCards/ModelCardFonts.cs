@@ -1,4 +1,3 @@
-using Maestro.RegistryService.Extensions;
 using Microsoft.Extensions.Options;
 using PdfSharp.Fonts;
 
@@ -21,7 +20,7 @@ internal sealed class ModelCardFonts
     private readonly IReadOnlyList<string> _directories;
     private DejaVuFontResolver? _found;
 
-    public ModelCardFonts(IOptions<RegistryOptions> options)
+    public ModelCardFonts(IOptions<ModelCardOptions> options)
         : this(string.IsNullOrWhiteSpace(options.Value.FontDirectory) ? [SystemDirectory] : [options.Value.FontDirectory, SystemDirectory])
     {
     }

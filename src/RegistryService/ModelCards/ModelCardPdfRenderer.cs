@@ -1,4 +1,3 @@
-using Maestro.RegistryService.Extensions;
 using Maestro.RegistryService.Model;
 using Microsoft.Extensions.Options;
 using PdfSharp.Pdf;
@@ -9,7 +8,7 @@ namespace Maestro.RegistryService.ModelCards;
 /// A model card as a PDF for a person: title and descriptions, a table of the registry's facts,
 /// the stage history, tags, the signature, then every section under its heading.
 /// </summary>
-internal sealed class ModelCardPdfRenderer(ModelCardFonts fonts, IOptions<RegistryOptions> options)
+internal sealed class ModelCardPdfRenderer(ModelCardFonts fonts, IOptions<ModelCardOptions> options)
 {
     public const string ContentType = "application/pdf";
 

@@ -157,7 +157,7 @@ public sealed class SdkContainerTests(ContainerPlatform platform)
             File.Copy(Path.Combine(root, file), Path.Combine(target, file));
         }
 
-        foreach (var project in new[] { "src/ServiceDefaults", "src/InferenceWorker" })
+        foreach (var project in new[] { "src/Contracts", "src/ServiceDefaults", "src/InferenceWorker" })
         {
             foreach (var file in Directory.EnumerateFiles(Path.Combine(root, project), "*", SearchOption.AllDirectories))
             {

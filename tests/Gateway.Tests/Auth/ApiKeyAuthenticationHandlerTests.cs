@@ -1,5 +1,6 @@
 using System.Net;
 using Maestro.Gateway.Auth;
+using Maestro.Testing;
 
 namespace Maestro.Gateway.Tests.Auth;
 

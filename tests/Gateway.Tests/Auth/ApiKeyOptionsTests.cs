@@ -1,4 +1,5 @@
 using System.Net;
+using Maestro.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Maestro.Gateway.Tests.Auth;

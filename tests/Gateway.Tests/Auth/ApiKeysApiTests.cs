@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using Maestro.Gateway.Auth;
+using Maestro.Testing;
 
 namespace Maestro.Gateway.Tests.Auth;
 

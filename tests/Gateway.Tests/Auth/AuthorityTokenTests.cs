@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Maestro.Testing;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Maestro.Gateway.Tests.Auth;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Maestro.Gateway.Auth;
+using Maestro.Testing;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Maestro.Gateway.Tests.Auth;

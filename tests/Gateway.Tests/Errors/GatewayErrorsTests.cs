@@ -1,4 +1,5 @@
 using System.Net;
+using Maestro.Testing;
 
 namespace Maestro.Gateway.Tests.Errors;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Maestro.Gateway.Quotas;
 using Maestro.Testing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting;
@@ -13,8 +12,9 @@ namespace Maestro.Gateway.Tests.Quotas;
 
 /// <summary>
 /// One real gateway instance with quotas, in memory: Redis (when given) for the shared count, a plan
-/// <c>test</c> of 60 requests per minute in bursts of 3, its quota clock held still by the test (so
-/// refill never blurs a count), callers named per request (<see cref="TestCallerClaims"/>) and every
+/// <c>test</c> of 60 requests per minute in bursts of 3, its clock (the gateway's one
+/// <see cref="TimeProvider"/>) held still by the test, so refill never blurs a count and Redis is skipped
+/// after a failure until the test moves the clock past the break, callers named per request (<see cref="TestCallerClaims"/>) and every
 /// route served by one echo backend. Several instances on one Redis are several gateway replicas.
 /// A decision waits up to 10 s for Redis: on a loaded machine the production 250 ms could turn a shared
 /// decision into a local one, and the tests count exactly. (Redis down is noticed at once: its
@@ -59,7 +59,7 @@ internal sealed class QuotaGateway : IAsyncDisposable
             {
                 services.AddHttpContextAccessor();
                 services.AddSingleton<IClaimsTransformation, TestCallerClaims>();
-                services.AddKeyedSingleton<TimeProvider>(QuotaExtensions.ClockKey, clock);
+                services.AddSingleton<TimeProvider>(clock);
             });
         });
         return new QuotaGateway(factory);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Maestro.Gateway.Quotas;
+using Maestro.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Maestro.Gateway.Tests.Quotas;

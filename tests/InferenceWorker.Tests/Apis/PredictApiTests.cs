@@ -3,10 +3,11 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Maestro.Testing;
 
 namespace Maestro.InferenceWorker.Tests.Apis;
 
-/// <summary>The seed protocol (<c>/api/v1/models/{name}/…</c>) against a real registry and ONNX Runtime.</summary>
+/// <summary>The predict API (<c>/api/v1/models/{name}/…</c>, the seed document's protocol) against a real registry and ONNX Runtime.</summary>
 public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture<SampleModelsFixture>
 {
     private static readonly string[] PredictionFields = ["prediction", "probability", "model_version", "request_id", "processing_time_ms"];
@@ -137,7 +138,7 @@ public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture
     {
         var response = await PostJsonAsync("/api/v1/models/fraud-detector/predict", $$"""{"features": {{features}}}""");
 
-        var detail = await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest);
+        var detail = await HttpAssert.ProblemDetailAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("takes 3 features", detail);
         Assert.Contains($"holds {given}", detail);
     }
@@ -147,7 +148,7 @@ public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture
     {
         var response = await PostJsonAsync("/api/v1/models/fraud-detector/predict", """{"features": []}""");
 
-        var detail = await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest);
+        var detail = await HttpAssert.ProblemDetailAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("'features'", detail);
         Assert.Contains("holds 0", detail);
     }
@@ -160,7 +161,7 @@ public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture
     {
         var response = await PostJsonAsync("/api/v1/models/fraud-detector/predict", json);
 
-        var detail = await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest);
+        var detail = await HttpAssert.ProblemDetailAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("'features'", detail);
     }
 
@@ -174,7 +175,7 @@ public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture
     {
         var response = await PostJsonAsync("/api/v1/models/fraud-detector/predict", json);
 
-        var detail = await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest);
+        var detail = await HttpAssert.ProblemDetailAsync(response, HttpStatusCode.BadRequest);
         Assert.StartsWith("The body is not valid", detail);
     }
 
@@ -183,7 +184,7 @@ public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture
     {
         var response = await PostJsonAsync("/api/v1/models/fraud-detector/predict", "null");
 
-        var detail = await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest);
+        var detail = await HttpAssert.ProblemDetailAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("empty or null", detail);
     }
 
@@ -192,7 +193,7 @@ public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture
     {
         var response = await PostJsonAsync("/api/v1/models/fraud-detector/predict", """{"features": [1, 1e39, 1]}""");
 
-        var detail = await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest);
+        var detail = await HttpAssert.ProblemDetailAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("'features'[1]", detail);
     }
 
@@ -217,7 +218,7 @@ public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture
 
         var response = await _client.PostAsync("/api/v1/models/fraud-detector/predict", content);
 
-        var detail = await HttpAssert.ProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+        var detail = await HttpAssert.ProblemDetailAsync(response, HttpStatusCode.UnsupportedMediaType);
         Assert.Contains("Content-Type: application/json", detail);
     }
 
@@ -226,7 +227,7 @@ public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture
     {
         var response = await _client.PostAsJsonAsync("/api/v1/models/no-such-model/predict", new { features = new[] { 1.0, 0, 1 } });
 
-        var detail = await HttpAssert.ProblemAsync(response, HttpStatusCode.NotFound);
+        var detail = await HttpAssert.ProblemDetailAsync(response, HttpStatusCode.NotFound);
         Assert.Contains("no-such-model", detail);
     }
 
@@ -235,7 +236,7 @@ public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture
     {
         var response = await _client.PostAsJsonAsync("/api/v1/models/multi-type/predict", new { features = new[] { 1.0, 2 } });
 
-        var detail = await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest);
+        var detail = await HttpAssert.ProblemDetailAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("/v2/models/multi-type/infer", detail);
     }
 
@@ -273,7 +274,7 @@ public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture
 
         var response = await _client.PostAsJsonAsync("/api/v1/models/fraud-detector/batch_predict", new { requests });
 
-        var detail = await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest);
+        var detail = await HttpAssert.ProblemDetailAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("100", detail);
         Assert.Contains("101", detail);
     }
@@ -299,7 +300,7 @@ public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture
     {
         var response = await PostJsonAsync("/api/v1/models/fraud-detector/batch_predict", json);
 
-        var detail = await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest);
+        var detail = await HttpAssert.ProblemDetailAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains(expected, detail);
     }
 
@@ -316,11 +317,24 @@ public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Health_WorkersClockAdvanced_UptimeIsTheTimeOnThatClock()
+    {
+        await using var host = new WorkerHost();
+        await host.UploadAsync("uptime", "fraud-detector.onnx");
+        var before = (await HttpAssert.OkJsonAsync(await host.Client.GetAsync("/api/v1/models/uptime/health"))).GetProperty("uptime_seconds").GetDouble();
+
+        host.Time.Advance(TimeSpan.FromSeconds(90));
+        var after = (await HttpAssert.OkJsonAsync(await host.Client.GetAsync("/api/v1/models/uptime/health"))).GetProperty("uptime_seconds").GetDouble();
+
+        Assert.Equal(90, after - before, 1e-9);
+    }
+
+    [Fact]
     public async Task Health_UnknownModel_Returns404()
     {
         var response = await _client.GetAsync("/api/v1/models/no-such-model/health");
 
-        await HttpAssert.ProblemAsync(response, HttpStatusCode.NotFound);
+        await HttpAssert.ProblemDetailAsync(response, HttpStatusCode.NotFound);
     }
 
     private Task<HttpResponseMessage> PostJsonAsync(string path, string json) =>

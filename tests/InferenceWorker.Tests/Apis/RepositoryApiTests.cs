@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Maestro.Testing;
 
 namespace Maestro.InferenceWorker.Tests.Apis;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Maestro.InferenceWorker.Models;
+using Maestro.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Maestro.InferenceWorker.Tests.Apis;

@@ -32,8 +32,8 @@ public sealed class WorkerMetricsTests : IAsyncLifetime
 
         var metrics = await _host.Client.GetStringAsync("/metrics");
 
-        Assert.Equal(2, Single(metrics, "maestro_inference_requests_total", "api=\"seed\"", "model=\"metrics-probe\"", "outcome=\"success\""));
-        Assert.Equal(1, Single(metrics, "maestro_inference_requests_total", "api=\"seed\"", "model=\"metrics-probe\"", "outcome=\"client_error\""));
+        Assert.Equal(2, Single(metrics, "maestro_inference_requests_total", "api=\"predict\"", "model=\"metrics-probe\"", "outcome=\"success\""));
+        Assert.Equal(1, Single(metrics, "maestro_inference_requests_total", "api=\"predict\"", "model=\"metrics-probe\"", "outcome=\"client_error\""));
         Assert.Equal(1, Single(metrics, "maestro_inference_requests_total", "api=\"v2\"", "model=\"metrics-probe\"", "outcome=\"success\""));
         Assert.Equal(3, Single(metrics, "maestro_inference_compute_duration_seconds_count", "model=\"metrics-probe\""));
         Assert.Equal(1, Single(metrics, "maestro_inference_models_loaded", "model=\"metrics-probe\""));

@@ -4,7 +4,9 @@ using System.Net;
 using System.Net.Http.Json;
 using Maestro.InferenceWorker.Batching;
 using Maestro.InferenceWorker.Models;
-using Maestro.InferenceWorker.Seed;
+using Maestro.InferenceWorker.Predict;
+using Maestro.InferenceWorker.Telemetry;
+using Maestro.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.ML.OnnxRuntime;
@@ -12,16 +14,15 @@ using Microsoft.ML.OnnxRuntime;
 namespace Maestro.InferenceWorker.Tests.Batching;
 
 /// <summary>
-/// Dynamic batching as a client of the seed API sees it, against a real registry and ONNX Runtime. The
-/// batching window runs on a <see cref="FakeTimeProvider"/> of its own (<see cref="ModelBatchers.ClockKey"/>);
-/// batch sizes are read from the <c>maestro.inference.batch.size</c> histogram, filtered by a model
+/// Dynamic batching as a client of the predict API sees it, against a real registry and ONNX Runtime.
+/// The batching window runs on the worker's one clock, the host's <see cref="FakeTimeProvider"/>
+/// (<see cref="WorkerHost.Time"/>): a window ends when a test advances it. Batch sizes are read from the <c>maestro.inference.batch.size</c> histogram, filtered by a model
 /// name unique to each test (meters are process-wide).
 /// </summary>
 public sealed class BatchingApiTests : IDisposable
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
 
-    private readonly FakeTimeProvider _batchingClock = new();
     private readonly ConcurrentQueue<(string Model, int Rows)> _batchSizes = new();
     private readonly MeterListener _listener = new();
 
@@ -57,13 +58,13 @@ public sealed class BatchingApiTests : IDisposable
         await RegisterAsync(host, model, "mlp.onnx");
         var rows = Enumerable.Range(0, 50).Select(Row).ToArray();
         var direct = SampleSessions.Load("mlp.onnx");
-        var alone = rows.Select(row => SeedPredictor.Predict(direct, [row])[0]).ToArray();
+        var alone = rows.Select(row => Predictor.Predict(direct, [row])[0]).ToArray();
         direct.Retire();
 
         var calls = rows.Select(row => Task.Run(() => host.Client.PostAsJsonAsync($"/api/v1/models/{model}/predict", new { features = row }))).ToArray();
         var batcher = Batcher(host, model);
         await ModelBatcherTests.WaitUntil(() => BatchSizes(model).Length == 1 && batcher.QueuedRows == 50 - 32);
-        _batchingClock.Advance(Window);
+        host.Time.Advance(Window);
         var responses = await Task.WhenAll(calls);
 
         for (var i = 0; i < rows.Length; i++)
@@ -88,10 +89,10 @@ public sealed class BatchingApiTests : IDisposable
         await ModelBatcherTests.WaitUntil(() => batcher.QueuedRows == 1);
         var refused = await host.Client.PostAsJsonAsync($"/api/v1/models/{model}/predict", new { features = new[] { 0.0, 0, 1 } });
 
-        var detail = await HttpAssert.ProblemAsync(refused, HttpStatusCode.ServiceUnavailable);
+        var detail = await HttpAssert.ProblemDetailAsync(refused, HttpStatusCode.ServiceUnavailable);
         Assert.Contains("retry", detail, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
-        _batchingClock.Advance(Window);
+        host.Time.Advance(Window);
         Assert.Equal(0.8455348, (await HttpAssert.OkJsonAsync(await queued)).GetProperty("probability").GetDouble(), 1e-5);
     }
 
@@ -135,7 +136,7 @@ public sealed class BatchingApiTests : IDisposable
             host.Client.PostAsJsonAsync($"/api/v1/models/{model}/predict", new { features = Row(i) }))).ToArray();
         var batcher = Batcher(host, model);
         await ModelBatcherTests.WaitUntil(() => BatchSizes(model).Length == 2 && batcher.QueuedRows == 2);
-        _batchingClock.Advance(Window);
+        host.Time.Advance(Window);
         var responses = await Task.WhenAll(calls);
 
         Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
@@ -163,7 +164,7 @@ public sealed class BatchingApiTests : IDisposable
         Assert.NotNull(batcher);
         var totalRows = requests.Sum(r => r.Length);
         await ModelBatcherTests.WaitUntil(() => BatchSizes(model).Sum() + batcher.QueuedRows == totalRows);
-        _batchingClock.Advance(Window);
+        host.Time.Advance(Window);
         var responses = await Task.WhenAll(calls);
 
         for (var r = 0; r < requests.Length; r++)
@@ -207,7 +208,7 @@ public sealed class BatchingApiTests : IDisposable
         var batcher = host.WorkerServices.GetRequiredService<ModelBatchers>().ForTensors(Loaded(host, model));
         Assert.NotNull(batcher);
         await ModelBatcherTests.WaitUntil(() => batcher.QueuedRows == 8);
-        _batchingClock.Advance(Window);
+        host.Time.Advance(Window);
         var responses = await Task.WhenAll(calls);
 
         for (var r = 0; r < responses.Length; r++)
@@ -239,7 +240,7 @@ public sealed class BatchingApiTests : IDisposable
 
         await HttpAssert.V2ErrorAsync(refused, HttpStatusCode.ServiceUnavailable);
         Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
-        _batchingClock.Advance(Window);
+        host.Time.Advance(Window);
         var output = (await HttpAssert.OkJsonAsync(await queued)).GetProperty("outputs")[0];
         Assert.Equal(0.8455348, output.GetProperty("data")[0].GetDouble(), 1e-5);
     }
@@ -308,7 +309,7 @@ public sealed class BatchingApiTests : IDisposable
     }
 
     /// <summary>
-    /// A host whose batching window runs on the test's clock. These tests pin the window itself, so a
+    /// A host whose batching window (1 s) ends only when the test advances its clock. These tests pin the window itself, so a
     /// lone request waits for it too (<c>RunWhenIdle</c> off) unless a test turns that on.
     /// </summary>
     private WorkerHost CreateHost(Dictionary<string, string>? settings = null)
@@ -316,7 +317,7 @@ public sealed class BatchingApiTests : IDisposable
         settings ??= [];
         settings.TryAdd("Worker:Batching:RunWhenIdle", "false");
         settings.TryAdd("Worker:Batching:MaxQueueDelay", Window.ToString());
-        return new WorkerHost(settings, services => services.AddKeyedSingleton<TimeProvider>(ModelBatchers.ClockKey, _batchingClock));
+        return new WorkerHost(settings);
     }
 
     /// <summary>Registers the model and loads it (the health route loads without predicting).</summary>
@@ -332,7 +333,7 @@ public sealed class BatchingApiTests : IDisposable
     }
 
     private static ModelBatcher<double[], (double Prediction, double Probability)> Batcher(WorkerHost host, string model) =>
-        host.WorkerServices.GetRequiredService<ModelBatchers>().ForSeed(Loaded(host, model));
+        host.WorkerServices.GetRequiredService<ModelBatchers>().ForRows(Loaded(host, model), Predictor.Run);
 
     private static LoadedModel Loaded(WorkerHost host, string model)
     {

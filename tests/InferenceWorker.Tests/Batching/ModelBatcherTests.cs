@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Maestro.InferenceWorker.Batching;
 using Maestro.InferenceWorker.Models;
-using Maestro.InferenceWorker.Seed;
+using Maestro.InferenceWorker.Predict;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Maestro.InferenceWorker.Tests.Batching;
@@ -35,7 +35,7 @@ public sealed class ModelBatcherTests : IDisposable
 
         for (var i = 0; i < rows.Length; i++)
         {
-            var alone = SeedPredictor.Predict(_model, [rows[i]])[0];
+            var alone = Predictor.Predict(_model, [rows[i]])[0];
             var answer = Assert.Single(answers[i]);
             Assert.Equal(alone.Prediction, answer.Prediction);
             Assert.Equal(alone.Probability, answer.Probability, 1e-6);
@@ -61,7 +61,7 @@ public sealed class ModelBatcherTests : IDisposable
             Assert.Equal(requests[r].Length, answers[r].Length);
             for (var i = 0; i < requests[r].Length; i++)
             {
-                Assert.Equal(SeedPredictor.Predict(_model, [requests[r][i]])[0].Probability, answers[r][i].Probability, 1e-6);
+                Assert.Equal(Predictor.Predict(_model, [requests[r][i]])[0].Probability, answers[r][i].Probability, 1e-6);
             }
         }
     }
@@ -106,8 +106,8 @@ public sealed class ModelBatcherTests : IDisposable
         _time.Advance(Window);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
-        Assert.Equal(SeedPredictor.Predict(_model, [Row(0)])[0].Probability, Assert.Single(await first).Probability, 1e-6);
-        Assert.Equal(SeedPredictor.Predict(_model, [Row(2)])[0].Probability, Assert.Single(await last).Probability, 1e-6);
+        Assert.Equal(Predictor.Predict(_model, [Row(0)])[0].Probability, Assert.Single(await first).Probability, 1e-6);
+        Assert.Equal(Predictor.Predict(_model, [Row(2)])[0].Probability, Assert.Single(await last).Probability, 1e-6);
         Assert.Equal(new[] { 2 }, _batchSizes);
     }
 
@@ -162,7 +162,7 @@ public sealed class ModelBatcherTests : IDisposable
         // The window's clock never moves: the answer can only come from running at once.
         var answer = await batcher.SubmitAsync("Float:16", [Row(0)], CancellationToken.None);
 
-        Assert.Equal(SeedPredictor.Predict(_model, [Row(0)])[0].Probability, Assert.Single(answer).Probability, 1e-6);
+        Assert.Equal(Predictor.Predict(_model, [Row(0)])[0].Probability, Assert.Single(answer).Probability, 1e-6);
         Assert.Equal(new[] { 1 }, _batchSizes);
         Assert.Equal(1, batcher.IdleRuns);
     }
@@ -180,7 +180,7 @@ public sealed class ModelBatcherTests : IDisposable
                     firstRunMayEnd.Wait();
                 }
 
-                return SeedPredictor.Run(_model, rows);
+                return Predictor.Run(_model, rows);
             },
             _batchSizes.Enqueue);
 
@@ -194,7 +194,7 @@ public sealed class ModelBatcherTests : IDisposable
         Assert.Single(await first);
         for (var i = 0; i < answers.Length; i++)
         {
-            Assert.Equal(SeedPredictor.Predict(_model, [Row(i + 1)])[0].Probability, Assert.Single(answers[i]).Probability, 1e-6);
+            Assert.Equal(Predictor.Predict(_model, [Row(i + 1)])[0].Probability, Assert.Single(answers[i]).Probability, 1e-6);
         }
 
         Assert.Equal(new[] { 1, 10 }, _batchSizes);
@@ -232,7 +232,7 @@ public sealed class ModelBatcherTests : IDisposable
     }
 
     private ModelBatcher<double[], (double Prediction, double Probability)> Create(int maxBatchSize, int maxQueueLength = 1024, bool runWhenIdle = false) =>
-        new(new BatchSettings(true, maxBatchSize, Window, maxQueueLength, runWhenIdle), _time, rows => SeedPredictor.Run(_model, rows), _batchSizes.Enqueue);
+        new(new BatchSettings(true, maxBatchSize, Window, maxQueueLength, runWhenIdle), _time, rows => Predictor.Run(_model, rows), _batchSizes.Enqueue);
 
     /// <summary>Sixteen features that differ from row to row.</summary>
     private static double[] Row(int i) => Enumerable.Range(0, 16).Select(j => Math.Sin(i * 16 + j) * 2).ToArray();

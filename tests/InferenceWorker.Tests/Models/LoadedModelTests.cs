@@ -1,5 +1,5 @@
 using Maestro.InferenceWorker.Models;
-using Maestro.InferenceWorker.Seed;
+using Maestro.InferenceWorker.Predict;
 
 namespace Maestro.InferenceWorker.Tests.Models;
 
@@ -17,7 +17,7 @@ public sealed class LoadedModelTests
         using (lease)
         {
             Assert.Same(model, lease.Model);
-            Assert.Equal(RowConfidence, SeedPredictor.Predict(lease.Model, [Row])[0].Probability, 1e-5);
+            Assert.Equal(RowConfidence, Predictor.Predict(lease.Model, [Row])[0].Probability, 1e-5);
         }
 
         model.Retire();
@@ -32,7 +32,7 @@ public sealed class LoadedModelTests
         model.Retire();
 
         Assert.False(model.IsDisposed);
-        Assert.Equal(RowConfidence, SeedPredictor.Predict(lease.Model, [Row])[0].Probability, 1e-5);
+        Assert.Equal(RowConfidence, Predictor.Predict(lease.Model, [Row])[0].Probability, 1e-5);
         lease.Dispose();
         Assert.True(model.IsDisposed);
     }
@@ -48,7 +48,7 @@ public sealed class LoadedModelTests
         first.Dispose();
 
         Assert.False(model.IsDisposed);
-        Assert.Equal(RowConfidence, SeedPredictor.Predict(second.Model, [Row])[0].Probability, 1e-5);
+        Assert.Equal(RowConfidence, Predictor.Predict(second.Model, [Row])[0].Probability, 1e-5);
         second.Dispose();
         Assert.True(model.IsDisposed);
     }
@@ -97,7 +97,7 @@ public sealed class LoadedModelTests
 
                 using (lease)
                 {
-                    Assert.Equal(RowConfidence, SeedPredictor.Predict(lease.Model, [Row])[0].Probability, 1e-5);
+                    Assert.Equal(RowConfidence, Predictor.Predict(lease.Model, [Row])[0].Probability, 1e-5);
                     Interlocked.Increment(ref runs);
                 }
             }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Maestro.InferenceWorker.Models;
+using Maestro.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Maestro.InferenceWorker.Tests.Models;

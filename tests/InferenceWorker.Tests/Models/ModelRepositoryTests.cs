@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Maestro.InferenceWorker.Models;
-using Maestro.InferenceWorker.Seed;
+using Maestro.InferenceWorker.Predict;
 using Maestro.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -90,7 +90,7 @@ public sealed class ModelRepositoryTests
 
         var response = await host.Client.PostAsJsonAsync($"/api/v1/models/{Name}/predict", new { features = new[] { 1.0, 0, 1 } });
 
-        var detail = await HttpAssert.ProblemAsync(response, HttpStatusCode.NotFound);
+        var detail = await HttpAssert.ProblemDetailAsync(response, HttpStatusCode.NotFound);
         Assert.Contains("no versions", detail);
     }
 
@@ -153,7 +153,7 @@ public sealed class ModelRepositoryTests
 
         Assert.Equal([(Name, 2)], repository.ExplicitVersions);
         Assert.False(inFlight.Model.IsDisposed);
-        Assert.Equal(0.8455348, SeedPredictor.Predict(inFlight.Model, [[1.0, 0.0, 1.0]])[0].Probability, 1e-5);
+        Assert.Equal(0.8455348, Predictor.Predict(inFlight.Model, [[1.0, 0.0, 1.0]])[0].Probability, 1e-5);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Maestro.Contracts;
 using Maestro.InferenceWorker.Models;
 using Maestro.InferenceWorker.Tests.Batching;
 using Maestro.Testing;
@@ -87,7 +88,7 @@ public sealed class RegistryChangeFeedTests
     /// <summary>How many clients listen on the registry's change channel (PUBSUB NUMSUB).</summary>
     private static long Subscribers(ConnectionMultiplexer redis)
     {
-        var reply = (RedisResult[])redis.GetServers()[0].Execute("PUBSUB", "NUMSUB", RegistryChangeFeed.Channel)!;
+        var reply = (RedisResult[])redis.GetServers()[0].Execute("PUBSUB", "NUMSUB", ChangeFeed.Channel)!;
         return (long)reply[1];
     }
 

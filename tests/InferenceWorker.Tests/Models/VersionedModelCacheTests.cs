@@ -1,5 +1,5 @@
 using Maestro.InferenceWorker.Models;
-using Maestro.InferenceWorker.Seed;
+using Maestro.InferenceWorker.Predict;
 
 namespace Maestro.InferenceWorker.Tests.Models;
 
@@ -32,7 +32,7 @@ public sealed class VersionedModelCacheTests
         using (again)
         {
             Assert.Same(model, again.Model);
-            Assert.Equal(RowConfidence, SeedPredictor.Predict(again.Model, [Row])[0].Probability, 1e-5);
+            Assert.Equal(RowConfidence, Predictor.Predict(again.Model, [Row])[0].Probability, 1e-5);
         }
 
         Assert.False(model.IsDisposed);
@@ -68,7 +68,7 @@ public sealed class VersionedModelCacheTests
         cache.Add(SampleSessions.Load("fraud-detector.onnx", 2)).Dispose();
 
         Assert.False(old.IsDisposed);
-        Assert.Equal(RowConfidence, SeedPredictor.Predict(inFlight.Model, [Row])[0].Probability, 1e-5);
+        Assert.Equal(RowConfidence, Predictor.Predict(inFlight.Model, [Row])[0].Probability, 1e-5);
         inFlight.Dispose();
         Assert.True(old.IsDisposed);
     }
@@ -99,7 +99,7 @@ public sealed class VersionedModelCacheTests
         var lease = cache.Add(model);
 
         Assert.Empty(cache.Entries);
-        Assert.Equal(RowConfidence, SeedPredictor.Predict(lease.Model, [Row])[0].Probability, 1e-5);
+        Assert.Equal(RowConfidence, Predictor.Predict(lease.Model, [Row])[0].Probability, 1e-5);
         lease.Dispose();
         Assert.True(model.IsDisposed);
     }
@@ -154,7 +154,7 @@ public sealed class VersionedModelCacheTests
                 {
                     using (lease)
                     {
-                        Assert.Equal(RowConfidence, SeedPredictor.Predict(lease.Model, [Row])[0].Probability, 1e-5);
+                        Assert.Equal(RowConfidence, Predictor.Predict(lease.Model, [Row])[0].Probability, 1e-5);
                         Interlocked.Increment(ref runs);
                     }
                 }

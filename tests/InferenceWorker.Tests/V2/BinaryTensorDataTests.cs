@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Text;
+using Maestro.InferenceWorker.Apis;
 using Maestro.InferenceWorker.V2;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -43,16 +44,16 @@ public sealed class BinaryTensorDataTests
     [Fact]
     public void Read_SizeNotMatchingShape_ThrowsBadRequestWithBothSizes()
     {
-        var error = Assert.Throws<V2Exception>(() => BinaryTensorData.Read("x", TensorElementType.Int64, [2, 2], new byte[24]));
+        var error = Assert.Throws<InferenceRequestException>(() => BinaryTensorData.Read("x", TensorElementType.Int64, [2, 2], new byte[24]));
 
-        Assert.Equal(400, error.Status);
+        Assert.Equal(400, WorkerErrors.Classify(error)!.Status);
         Assert.Equal("Input 'x' has 24 bytes of binary data, but 4 INT64 elements (shape [2, 2]) take 32.", error.Message);
     }
 
     [Fact]
     public void Read_HugeShapeOfBytes_ThrowsBeforeAllocating()
     {
-        var error = Assert.Throws<V2Exception>(() => BinaryTensorData.Read("x", TensorElementType.String, [1_000_000_000], new byte[8]));
+        var error = Assert.Throws<InferenceRequestException>(() => BinaryTensorData.Read("x", TensorElementType.String, [1_000_000_000], new byte[8]));
 
         Assert.Contains("too few for 1000000000 BYTES elements", error.Message);
     }
@@ -60,7 +61,7 @@ public sealed class BinaryTensorDataTests
     [Fact]
     public void Read_BoolOtherThanZeroOrOne_ThrowsBadRequest()
     {
-        var error = Assert.Throws<V2Exception>(() => BinaryTensorData.Read("flag", TensorElementType.Bool, [3], [1, 0, 2]));
+        var error = Assert.Throws<InferenceRequestException>(() => BinaryTensorData.Read("flag", TensorElementType.Bool, [3], [1, 0, 2]));
 
         Assert.Equal("Input 'flag' element 2 is byte 2; a binary BOOL is 0 or 1.", error.Message);
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Maestro.InferenceWorker.Apis;
 using Maestro.InferenceWorker.V2;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -178,11 +179,11 @@ public sealed class TensorReaderTests
         Assert.Equal(expected, value.GetTensorDataAsSpan<T>().ToArray());
     }
 
-    private static V2Exception ReadError(TensorElementType type, string json, long[] shape)
+    private static InferenceRequestException ReadError(TensorElementType type, string json, long[] shape)
     {
         using var document = JsonDocument.Parse(json);
-        var error = Assert.Throws<V2Exception>(() => TensorReader.Read("x", type, shape, document.RootElement).Dispose());
-        Assert.Equal(400, error.Status);
+        var error = Assert.Throws<InferenceRequestException>(() => TensorReader.Read("x", type, shape, document.RootElement).Dispose());
+        Assert.Equal(400, WorkerErrors.Classify(error)!.Status);
         return error;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Maestro.InferenceWorker.Apis;
 using Maestro.InferenceWorker.V2;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -124,9 +125,9 @@ public sealed class TensorWriterTests
         value.StringTensorSetElementAt("ok".AsSpan(), 0);
         value.StringTensorSetElementAt(new byte[] { 0xFF, 0xFE }, 1);
 
-        var error = Assert.Throws<V2Exception>(() => Write("raw", value));
+        var error = Assert.Throws<InferenceRequestException>(() => Write("raw", value));
 
-        Assert.Equal(400, error.Status);
+        Assert.Equal(400, WorkerErrors.Classify(error)!.Status);
         Assert.Contains("element 1 is not UTF-8", error.Message);
         Assert.Contains("binary_data", error.Message);
     }
@@ -149,9 +150,9 @@ public sealed class TensorWriterTests
     {
         using var value = OrtValue.CreateSequence(new List<OrtValue> { OrtValue.CreateTensorValueFromMemory(new[] { 1f }, [1]) });
 
-        var error = Assert.Throws<V2Exception>(() => Write("probabilities_map", value));
+        var error = Assert.Throws<InferenceRequestException>(() => Write("probabilities_map", value));
 
-        Assert.Equal(400, error.Status);
+        Assert.Equal(400, WorkerErrors.Classify(error)!.Status);
         Assert.Contains("'outputs' field", error.Message);
     }
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Maestro.RegistryService.Extensions;
 using Maestro.RegistryService.Infrastructure;
 using Maestro.Testing;
 using Microsoft.Extensions.Options;

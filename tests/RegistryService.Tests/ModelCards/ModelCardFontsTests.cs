@@ -32,7 +32,7 @@ public sealed class ModelCardFontsTests : IDisposable
     [Fact]
     public void Constructor_ConfiguredDirectory_IsSearchedBeforeTheSystemOne()
     {
-        var options = Microsoft.Extensions.Options.Options.Create(new Maestro.RegistryService.Extensions.RegistryOptions { FontDirectory = _directory });
+        var options = Microsoft.Extensions.Options.Options.Create(new Maestro.RegistryService.ModelCards.ModelCardOptions { FontDirectory = _directory });
 
         Assert.Equal([_directory, ModelCardFonts.SystemDirectory], new ModelCardFonts(options).Directories);
     }

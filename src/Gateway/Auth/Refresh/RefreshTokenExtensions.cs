@@ -1,4 +1,4 @@
-using Maestro.Gateway.Redis;
+using Maestro.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Maestro.Gateway.Auth.Refresh;

@@ -40,36 +40,37 @@ internal static class MlflowModelVersionsApi
 
     /// <summary>The version's <c>user_id</c> is its creator as the audit trail names them.</summary>
     internal static Results<Ok<MlflowModelVersionResponse>, JsonHttpResult<MlflowError>> Create(
-        MlflowRequest request, MlflowShaper shape, RegistryStore store, AuditActor actor)
+        MlflowRequest request, MlflowShaper shape, ModelStore models, VersionStore versions, LabelStore labels, AuditActor actor)
     {
         var name = request.RequiredString("name");
         var source = request.RequiredString("source");
         var description = MlflowApi.Description(request);
         var tags = request.Tags();
         var origin = new VersionOrigin(source, request.String("run_id"), request.String("run_link"), actor.Current);
-        if (store.GetModel(name) is null)
+        if (models.Get(name) is null)
         {
             return MlflowErrors.ModelNotFound(name);
         }
 
-        var artifact = ModelSources.Resolve(source, store, request.Origin);
-        return store.AddVersionFrom(name, artifact, origin, description, tags) is { } created
-            ? TypedResults.Ok(new MlflowModelVersionResponse(shape.Version(created)))
-            : MlflowErrors.ModelNotFound(name);
+        var artifact = ModelSources.Resolve(source, models, versions, labels, request.Origin);
+        var created = versions.AddFrom(name, artifact, origin, description, tags);
+        return created.Value is { } version
+            ? TypedResults.Ok(new MlflowModelVersionResponse(shape.Version(version)))
+            : MlflowErrors.For(created.Outcome, name);
     }
 
-    internal static Results<Ok<MlflowModelVersionResponse>, JsonHttpResult<MlflowError>> Get(MlflowRequest request, MlflowShaper shape, RegistryStore store)
+    internal static Results<Ok<MlflowModelVersionResponse>, JsonHttpResult<MlflowError>> Get(MlflowRequest request, MlflowShaper shape, VersionStore versions)
     {
         var (name, version) = (request.RequiredString("name"), request.Version());
-        return store.GetVersion(name, version) is { } found
+        return versions.Get(name, version) is { } found
             ? TypedResults.Ok(new MlflowModelVersionResponse(shape.Version(found)))
             : MlflowErrors.VersionNotFound(name, version);
     }
 
-    internal static Results<Ok<MlflowModelVersionResponse>, JsonHttpResult<MlflowError>> Update(MlflowRequest request, MlflowShaper shape, RegistryStore store)
+    internal static Results<Ok<MlflowModelVersionResponse>, JsonHttpResult<MlflowError>> Update(MlflowRequest request, MlflowShaper shape, VersionStore versions)
     {
         var (name, version) = (request.RequiredString("name"), request.Version());
-        return store.UpdateVersionDescription(name, version, MlflowApi.Description(request)) is { } updated
+        return versions.UpdateDescription(name, version, MlflowApi.Description(request)).Value is { } updated
             ? TypedResults.Ok(new MlflowModelVersionResponse(shape.Version(updated)))
             : MlflowErrors.VersionNotFound(name, version);
     }
@@ -78,30 +79,25 @@ internal static class MlflowModelVersionsApi
     /// Unlike MLflow, a version in Production is not deleted here: the workers serve it. Move it to
     /// another stage first, or delete it with <c>DELETE /api/v1/models/{name}/versions/{version}?force=true</c>.
     /// </summary>
-    internal static Results<Ok<MlflowEmpty>, JsonHttpResult<MlflowError>> Delete(MlflowRequest request, RegistryStore store)
+    internal static Results<Ok<MlflowEmpty>, JsonHttpResult<MlflowError>> Delete(MlflowRequest request, VersionStore versions)
     {
         var (name, version) = (request.RequiredString("name"), request.Version());
-        return store.DeleteVersion(name, version, force: false) switch
-        {
-            DeleteVersionResult.Deleted => TypedResults.Ok(new MlflowEmpty()),
-            DeleteVersionResult.InProduction => MlflowErrors.InvalidParameter(
-                $"Model Version (name={name}, version={version}) is in Production, which Maestro is serving: transition it to another stage first " +
-                $"(model-versions/transition-stage), or delete it with DELETE /api/v1/models/{name}/versions/{version}?force=true."),
-            _ => MlflowErrors.VersionNotFound(name, version),
-        };
+        return versions.Delete(name, version, force: false) is var outcome && outcome == StoreOutcome.Done
+            ? TypedResults.Ok(new MlflowEmpty())
+            : MlflowErrors.For(outcome, name, version);
     }
 
-    internal static Results<Ok<MlflowModelVersionsPage>, JsonHttpResult<MlflowError>> Search(MlflowRequest request, MlflowShaper shape, RegistryStore store)
+    internal static Results<Ok<MlflowModelVersionsPage>, JsonHttpResult<MlflowError>> Search(MlflowRequest request, MlflowShaper shape, VersionStore versions)
     {
         var limit = MlflowApi.MaxResults(request, MlflowApi.DefaultMaxVersions, MlflowApi.MaxMaxVersions);
         MlflowApi.RequireOrder(request, "model name order, newest version first", "name", "name ASC", "version_number DESC");
         var after = DecodeToken(request.String("page_token"));
-        var (versions, last) = store.SearchVersions(MlflowRegisteredModelsApi.Filter(request), limit, after);
-        return TypedResults.Ok(new MlflowModelVersionsPage([.. versions.Select(shape.Version)], last is { } next ? EncodeToken(next) : null));
+        var (page, last) = versions.Search(MlflowRegisteredModelsApi.Filter(request), limit, after);
+        return TypedResults.Ok(new MlflowModelVersionsPage([.. page.Select(shape.Version)], last is { } next ? EncodeToken(next) : null));
     }
 
     internal static Results<Ok<MlflowModelVersionResponse>, JsonHttpResult<MlflowError>> TransitionStage(
-        MlflowRequest request, MlflowShaper shape, RegistryStore store, RegistryTelemetry telemetry)
+        MlflowRequest request, MlflowShaper shape, VersionStore versions, RegistryTelemetry telemetry)
     {
         var (name, version) = (request.RequiredString("name"), request.Version());
         var text = request.RequiredString("stage");
@@ -117,7 +113,7 @@ internal static class MlflowModelVersionsApi
                 $"archive_existing_versions only applies to a transition to Staging or Production, not to {stage}.");
         }
 
-        if (store.TransitionStage(name, version, stage, archiveExisting) is not { } changed)
+        if (versions.TransitionStage(name, version, stage, archiveExisting).Value is not { } changed)
         {
             return MlflowErrors.VersionNotFound(name, version);
         }
@@ -126,27 +122,28 @@ internal static class MlflowModelVersionsApi
         return TypedResults.Ok(new MlflowModelVersionResponse(shape.Version(changed)));
     }
 
-    internal static Results<Ok<MlflowDownloadUri>, JsonHttpResult<MlflowError>> GetDownloadUri(MlflowRequest request, MlflowShaper shape, RegistryStore store)
+    internal static Results<Ok<MlflowDownloadUri>, JsonHttpResult<MlflowError>> GetDownloadUri(MlflowRequest request, MlflowShaper shape, VersionStore versions)
     {
         var (name, version) = (request.RequiredString("name"), request.Version());
-        return store.GetVersion(name, version) is not null
+        return versions.Get(name, version) is not null
             ? TypedResults.Ok(new MlflowDownloadUri(shape.DownloadUri(name, version)))
             : MlflowErrors.VersionNotFound(name, version);
     }
 
-    internal static Results<Ok<MlflowEmpty>, JsonHttpResult<MlflowError>> SetTag(MlflowRequest request, RegistryStore store)
+    /// <summary>MLflow names the version it could not find, whether or not the model exists.</summary>
+    internal static Results<Ok<MlflowEmpty>, JsonHttpResult<MlflowError>> SetTag(MlflowRequest request, LabelStore labels)
     {
         var (name, version) = (request.RequiredString("name"), request.Version());
         var (key, value) = MlflowRegisteredModelsApi.Tag(request);
-        return store.SetVersionTag(name, version, key, value) is not null ? TypedResults.Ok(new MlflowEmpty()) : MlflowErrors.VersionNotFound(name, version);
+        return labels.SetVersionTag(name, version, key, value).IsDone ? TypedResults.Ok(new MlflowEmpty()) : MlflowErrors.VersionNotFound(name, version);
     }
 
     /// <summary>Like MLflow, removing a tag the version does not have is not an error.</summary>
-    internal static Results<Ok<MlflowEmpty>, JsonHttpResult<MlflowError>> DeleteTag(MlflowRequest request, RegistryStore store)
+    internal static Results<Ok<MlflowEmpty>, JsonHttpResult<MlflowError>> DeleteTag(MlflowRequest request, LabelStore labels)
     {
         var (name, version) = (request.RequiredString("name"), request.Version());
         var key = request.RequiredString("key");
-        return store.DeleteVersionTag(name, version, key) || store.GetVersion(name, version) is not null
+        return labels.DeleteVersionTag(name, version, key) is StoreOutcome.Done or StoreOutcome.TagNotFound
             ? TypedResults.Ok(new MlflowEmpty())
             : MlflowErrors.VersionNotFound(name, version);
     }

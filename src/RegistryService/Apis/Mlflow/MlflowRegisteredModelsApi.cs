@@ -41,52 +41,50 @@ internal static class MlflowRegisteredModelsApi
             .WithName("MlflowGetModelVersionByAlias").WithSummary("MLflow: the version an alias points at (?name=&alias=)");
     }
 
-    internal static Results<Ok<MlflowRegisteredModelResponse>, JsonHttpResult<MlflowError>> Create(MlflowRequest request, MlflowShaper shape, RegistryStore store)
+    internal static Results<Ok<MlflowRegisteredModelResponse>, JsonHttpResult<MlflowError>> Create(MlflowRequest request, MlflowShaper shape, ModelStore models)
     {
         var name = ModelName(request, "name");
         var description = MlflowApi.Description(request);
         var tags = request.Tags();
-        return store.CreateModel(name, description, tags.ToDictionary(StringComparer.Ordinal)) is { } model
+        var created = models.Create(name, description, tags.ToDictionary(StringComparer.Ordinal));
+        return created.Value is { } model
             ? TypedResults.Ok(new MlflowRegisteredModelResponse(shape.Model(model)))
-            : MlflowErrors.AlreadyExists($"Registered Model (name={name}) already exists.");
+            : MlflowErrors.For(created.Outcome, name);
     }
 
-    internal static Results<Ok<MlflowRegisteredModelResponse>, JsonHttpResult<MlflowError>> Get(MlflowRequest request, MlflowShaper shape, RegistryStore store)
+    internal static Results<Ok<MlflowRegisteredModelResponse>, JsonHttpResult<MlflowError>> Get(MlflowRequest request, MlflowShaper shape, ModelStore models)
     {
         var name = request.RequiredString("name");
-        return store.GetModel(name) is { } model
+        return models.Get(name) is { } model
             ? TypedResults.Ok(new MlflowRegisteredModelResponse(shape.Model(model)))
             : MlflowErrors.ModelNotFound(name);
     }
 
-    internal static Results<Ok<MlflowRegisteredModelResponse>, JsonHttpResult<MlflowError>> Update(MlflowRequest request, MlflowShaper shape, RegistryStore store)
+    internal static Results<Ok<MlflowRegisteredModelResponse>, JsonHttpResult<MlflowError>> Update(MlflowRequest request, MlflowShaper shape, ModelStore models)
     {
         var name = request.RequiredString("name");
-        return store.UpdateModelDescription(name, MlflowApi.Description(request), acceptedRevisions: null) is (UpdateModelResult.Updated, { } model)
+        return models.UpdateDescription(name, MlflowApi.Description(request), acceptedRevisions: null).Value is { } model
             ? TypedResults.Ok(new MlflowRegisteredModelResponse(shape.Model(model)))
             : MlflowErrors.ModelNotFound(name);
     }
 
-    internal static Results<Ok<MlflowRegisteredModelResponse>, JsonHttpResult<MlflowError>> Rename(MlflowRequest request, MlflowShaper shape, RegistryStore store)
+    internal static Results<Ok<MlflowRegisteredModelResponse>, JsonHttpResult<MlflowError>> Rename(MlflowRequest request, MlflowShaper shape, ModelStore models)
     {
         var name = request.RequiredString("name");
         var newName = ModelName(request, "new_name");
-        return store.RenameModel(name, newName) switch
-        {
-            RenameResult.Renamed when store.GetModel(newName) is { } renamed => TypedResults.Ok(new MlflowRegisteredModelResponse(shape.Model(renamed))),
-            RenameResult.Renamed => MlflowErrors.ModelNotFound(newName),
-            RenameResult.NameTaken => MlflowErrors.AlreadyExists($"Registered Model (name={newName}) already exists."),
-            _ => MlflowErrors.ModelNotFound(name),
-        };
+        var renamed = models.Rename(name, newName);
+        return renamed.Value is { } model
+            ? TypedResults.Ok(new MlflowRegisteredModelResponse(shape.Model(model)))
+            : MlflowErrors.For(renamed.Outcome, renamed.Outcome == StoreOutcome.NameTaken ? newName : name);
     }
 
-    internal static Results<Ok<MlflowEmpty>, JsonHttpResult<MlflowError>> Delete(MlflowRequest request, RegistryStore store)
+    internal static Results<Ok<MlflowEmpty>, JsonHttpResult<MlflowError>> Delete(MlflowRequest request, ModelStore models)
     {
         var name = request.RequiredString("name");
-        return store.DeleteModel(name) ? TypedResults.Ok(new MlflowEmpty()) : MlflowErrors.ModelNotFound(name);
+        return models.Delete(name) == StoreOutcome.Done ? TypedResults.Ok(new MlflowEmpty()) : MlflowErrors.ModelNotFound(name);
     }
 
-    internal static Results<Ok<MlflowRegisteredModelsPage>, JsonHttpResult<MlflowError>> Search(MlflowRequest request, MlflowShaper shape, RegistryStore store)
+    internal static Results<Ok<MlflowRegisteredModelsPage>, JsonHttpResult<MlflowError>> Search(MlflowRequest request, MlflowShaper shape, ModelStore models)
     {
         var limit = MlflowApi.MaxResults(request, MlflowApi.DefaultMaxModels, MlflowApi.MaxMaxModels);
         MlflowApi.RequireOrder(request, "name order", "name", "name ASC");
@@ -95,11 +93,11 @@ internal static class MlflowRegisteredModelsApi
             throw new MlflowParameterException("page_token is not one this registry issued: pass the next_page_token of the previous page.");
         }
 
-        var (models, last) = store.SearchModels(Filter(request), limit, after);
-        return TypedResults.Ok(new MlflowRegisteredModelsPage([.. models.Select(shape.Model)], last is null ? null : PageTokens.Encode(last)));
+        var (page, last) = models.Search(Filter(request), limit, after);
+        return TypedResults.Ok(new MlflowRegisteredModelsPage([.. page.Select(shape.Model)], last is null ? null : PageTokens.Encode(last)));
     }
 
-    internal static Results<Ok<MlflowModelVersionsPage>, JsonHttpResult<MlflowError>> GetLatestVersions(MlflowRequest request, MlflowShaper shape, RegistryStore store)
+    internal static Results<Ok<MlflowModelVersionsPage>, JsonHttpResult<MlflowError>> GetLatestVersions(MlflowRequest request, MlflowShaper shape, ModelStore models)
     {
         var name = request.RequiredString("name");
         var stages = new HashSet<string>(StringComparer.Ordinal);
@@ -110,7 +108,7 @@ internal static class MlflowRegisteredModelsApi
                 : throw new MlflowParameterException($"Unknown stage '{text}' in 'stages': use {string.Join(", ", ModelStages.Names)}."));
         }
 
-        if (store.GetModel(name) is not { } model)
+        if (models.Get(name) is not { } model)
         {
             return MlflowErrors.ModelNotFound(name);
         }
@@ -119,52 +117,46 @@ internal static class MlflowRegisteredModelsApi
         return TypedResults.Ok(new MlflowModelVersionsPage([.. latest.Select(shape.Version)], null));
     }
 
-    internal static Results<Ok<MlflowEmpty>, JsonHttpResult<MlflowError>> SetTag(MlflowRequest request, RegistryStore store)
+    internal static Results<Ok<MlflowEmpty>, JsonHttpResult<MlflowError>> SetTag(MlflowRequest request, LabelStore labels)
     {
         var name = request.RequiredString("name");
         var (key, value) = Tag(request);
-        return store.SetModelTag(name, key, value) ? TypedResults.Ok(new MlflowEmpty()) : MlflowErrors.ModelNotFound(name);
+        return labels.SetModelTag(name, key, value).IsDone ? TypedResults.Ok(new MlflowEmpty()) : MlflowErrors.ModelNotFound(name);
     }
 
     /// <summary>Like MLflow, removing a tag the model does not have is not an error.</summary>
-    internal static Results<Ok<MlflowEmpty>, JsonHttpResult<MlflowError>> DeleteTag(MlflowRequest request, RegistryStore store)
+    internal static Results<Ok<MlflowEmpty>, JsonHttpResult<MlflowError>> DeleteTag(MlflowRequest request, LabelStore labels)
     {
         var name = request.RequiredString("name");
         var key = request.RequiredString("key");
-        return store.DeleteModelTag(name, key) || store.GetModel(name) is not null ? TypedResults.Ok(new MlflowEmpty()) : MlflowErrors.ModelNotFound(name);
+        return labels.DeleteModelTag(name, key) == StoreOutcome.ModelNotFound ? MlflowErrors.ModelNotFound(name) : TypedResults.Ok(new MlflowEmpty());
     }
 
-    internal static Results<Ok<MlflowEmpty>, JsonHttpResult<MlflowError>> SetAlias(MlflowRequest request, RegistryStore store)
+    internal static Results<Ok<MlflowEmpty>, JsonHttpResult<MlflowError>> SetAlias(MlflowRequest request, LabelStore labels)
     {
         var name = request.RequiredString("name");
         var alias = Alias(request);
         var version = request.Version();
-        if (store.SetAlias(name, alias, version) is not null)
-        {
-            return TypedResults.Ok(new MlflowEmpty());
-        }
-
-        return store.GetModel(name) is null ? MlflowErrors.ModelNotFound(name) : MlflowErrors.VersionNotFound(name, version);
+        var set = labels.SetAlias(name, alias, version);
+        return set.IsDone ? TypedResults.Ok(new MlflowEmpty()) : MlflowErrors.For(set.Outcome, name, version);
     }
 
     /// <summary>Like MLflow, removing an alias the model does not have is not an error.</summary>
-    internal static Results<Ok<MlflowEmpty>, JsonHttpResult<MlflowError>> DeleteAlias(MlflowRequest request, RegistryStore store)
+    internal static Results<Ok<MlflowEmpty>, JsonHttpResult<MlflowError>> DeleteAlias(MlflowRequest request, LabelStore labels)
     {
         var name = request.RequiredString("name");
         var alias = request.RequiredString("alias");
-        return store.DeleteAlias(name, alias) || store.GetModel(name) is not null ? TypedResults.Ok(new MlflowEmpty()) : MlflowErrors.ModelNotFound(name);
+        return labels.DeleteAlias(name, alias) == StoreOutcome.ModelNotFound ? MlflowErrors.ModelNotFound(name) : TypedResults.Ok(new MlflowEmpty());
     }
 
-    internal static Results<Ok<MlflowModelVersionResponse>, JsonHttpResult<MlflowError>> GetByAlias(MlflowRequest request, MlflowShaper shape, RegistryStore store)
+    internal static Results<Ok<MlflowModelVersionResponse>, JsonHttpResult<MlflowError>> GetByAlias(MlflowRequest request, MlflowShaper shape, LabelStore labels)
     {
         var name = request.RequiredString("name");
         var alias = request.RequiredString("alias");
-        if (store.GetAlias(name, alias) is { } version)
-        {
-            return TypedResults.Ok(new MlflowModelVersionResponse(shape.Version(version)));
-        }
-
-        return store.GetModel(name) is null ? MlflowErrors.ModelNotFound(name) : MlflowErrors.DoesNotExist($"Registered model alias {alias} not found.");
+        var found = labels.GetAlias(name, alias);
+        return found.Value is { } version
+            ? TypedResults.Ok(new MlflowModelVersionResponse(shape.Version(version)))
+            : MlflowErrors.For(found.Outcome, name, alias: alias);
     }
 
     internal static ModelFilter Filter(MlflowRequest request)

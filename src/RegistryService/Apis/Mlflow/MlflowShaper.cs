@@ -5,21 +5,21 @@ using Maestro.RegistryService.Model;
 namespace Maestro.RegistryService.Apis.Mlflow;
 
 /// <summary>Turns registry records into MLflow's shapes for one request (its URIs use the caller's host).</summary>
-internal sealed class MlflowShaper(RegistryStore store, string origin)
+internal sealed class MlflowShaper(VersionStore versions, string origin)
 {
     /// <summary>MLflow's status of every version here: one is recorded only once its artifact is stored.</summary>
     public const string ReadyStatus = "READY";
 
     /// <summary>Minimal APIs bind a handler's <see cref="MlflowShaper"/> parameter through this.</summary>
     public static ValueTask<MlflowShaper> BindAsync(HttpContext context) =>
-        ValueTask.FromResult(new MlflowShaper(context.RequestServices.GetRequiredService<RegistryStore>(), MlflowRequest.OriginOf(context.Request)));
+        ValueTask.FromResult(new MlflowShaper(context.RequestServices.GetRequiredService<VersionStore>(), MlflowRequest.OriginOf(context.Request)));
 
     /// <summary>Where the version's ONNX file downloads from: <c>GET /api/v1/models/{name}/versions/{version}/artifact</c>.</summary>
     public string DownloadUri(string name, int version) => ArtifactUris.Of(origin, name, version);
 
     public MlflowModelVersion Version(ModelVersion version)
     {
-        var from = store.GetOrigin(version.Name, version.Version);
+        var from = versions.GetOrigin(version.Name, version.Version);
         return new MlflowModelVersion(
             version.Name,
             VersionText(version.Version),

@@ -18,16 +18,16 @@ internal static class ModelSources
 {
     private const string ModelsScheme = "models:/";
 
-    public static ModelVersion Resolve(string source, RegistryStore store, string origin)
+    public static ModelVersion Resolve(string source, ModelStore models, VersionStore versions, LabelStore labels, string origin)
     {
         if (source.StartsWith(ModelsScheme, StringComparison.OrdinalIgnoreCase))
         {
-            return FromModelsUri(source, source[ModelsScheme.Length..], store);
+            return FromModelsUri(source, source[ModelsScheme.Length..], models, versions, labels);
         }
 
         if (ArtifactUris.TryParse(source, origin, out var name, out var version))
         {
-            return store.GetVersion(name, version) ?? throw NamesNothing(source);
+            return versions.Get(name, version) ?? throw NamesNothing(source);
         }
 
         throw new MlflowParameterException(
@@ -36,12 +36,12 @@ internal static class ModelSources
             "'models:/<name>/<version>', 'models:/<name>/<stage>', 'models:/<name>@<alias>', or an artifact_uri from model-versions/get-download-uri.");
     }
 
-    private static ModelVersion FromModelsUri(string source, string path, RegistryStore store)
+    private static ModelVersion FromModelsUri(string source, string path, ModelStore models, VersionStore versions, LabelStore labels)
     {
         var at = path.IndexOf('@', StringComparison.Ordinal);
         if (at > 0 && !path.Contains('/', StringComparison.Ordinal))
         {
-            return store.GetAlias(path[..at], path[(at + 1)..]) ?? throw NamesNothing(source);
+            return labels.GetAlias(path[..at], path[(at + 1)..]).Value ?? throw NamesNothing(source);
         }
 
         var parts = path.Split('/');
@@ -53,17 +53,17 @@ internal static class ModelSources
 
         if (int.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
         {
-            return store.GetVersion(name, version) ?? throw NamesNothing(source);
+            return versions.Get(name, version) ?? throw NamesNothing(source);
         }
 
         if (reference.Equals("latest", StringComparison.OrdinalIgnoreCase))
         {
-            return store.ListVersions(name)?.FirstOrDefault() ?? throw NamesNothing(source);
+            return versions.List(name)?.FirstOrDefault() ?? throw NamesNothing(source);
         }
 
         if (ModelStages.TryParse(reference, out var stage))
         {
-            return store.GetModel(name)?.LatestVersions.FirstOrDefault(v => v.CurrentStage == stage.ToString()) ?? throw NamesNothing(source);
+            return models.Get(name)?.LatestVersions.FirstOrDefault(v => v.CurrentStage == stage.ToString()) ?? throw NamesNothing(source);
         }
 
         throw new MlflowParameterException(

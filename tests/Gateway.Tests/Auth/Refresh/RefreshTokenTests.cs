@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Maestro.Gateway.Apis;
 using Maestro.Gateway.Auth;
+using Maestro.Testing;
 
 namespace Maestro.Gateway.Tests.Auth.Refresh;
 

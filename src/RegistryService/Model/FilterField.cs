@@ -1,0 +1,7 @@
+namespace Maestro.RegistryService.Model;
+
+public enum FilterField
+{
+    Name,
+    Tag,
+}

@@ -1,0 +1,9 @@
+namespace Maestro.RegistryService.Model;
+
+public enum FilterOperator
+{
+    Equal,
+    NotEqual,
+    Like,
+    ILike,
+}
