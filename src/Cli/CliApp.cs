@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Maestro.Cli.Commands;
+using Maestro.Cli.Shell;
 
 namespace Maestro.Cli;
 

@@ -13,6 +13,8 @@ public sealed class ShutdownTests
         Assert.Contains(children, pid => PlatformProcesses.Describe(pid).Contains("redis-server"));
         Assert.Contains(children, pid => PlatformProcesses.Describe(pid).Contains("Aspire.Dashboard"));
         Assert.All(children, pid => Assert.True(PlatformProcesses.IsRunning(pid), $"child {pid} should be running before the stop"));
+        // One worker in the app model, one destination for the gateway (the platform fixture's two give two).
+        Assert.Equal([platform.Replica("worker").Url], PlatformTests.DiscoveredWorkers(platform));
 
         var sinceSignal = System.Diagnostics.Stopwatch.StartNew();
         var exited = await platform.TerminateAsync(TimeSpan.FromSeconds(10));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Http.Json;
 using Maestro.Cli.Output;
+using Maestro.Cli.Shell;
 
 namespace Maestro.Cli.Commands;
 

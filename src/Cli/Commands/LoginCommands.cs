@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Maestro.Cli.Config;
 using Maestro.Cli.Gateway;
+using Maestro.Cli.Shell;
 
 namespace Maestro.Cli.Commands;
 

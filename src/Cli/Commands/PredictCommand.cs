@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net.Http.Json;
 using Maestro.Cli.Output;
+using Maestro.Cli.Shell;
 
 namespace Maestro.Cli.Commands;
 

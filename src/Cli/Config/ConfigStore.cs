@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Maestro.Cli.Shell;
 
 namespace Maestro.Cli.Config;
 

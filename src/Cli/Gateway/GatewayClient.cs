@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Maestro.Cli.Shell;
 
 namespace Maestro.Cli.Gateway;
 

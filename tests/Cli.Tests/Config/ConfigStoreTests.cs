@@ -1,4 +1,5 @@
 using Maestro.Cli.Config;
+using Maestro.Cli.Shell;
 
 namespace Maestro.Cli.Tests.Config;
 

@@ -25,6 +25,21 @@ public sealed class DashboardTests(PlatformFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task Telemetry_EveryService_SendsLogsTracesAndMetricsToTheDashboard()
+    {
+        await Platform.WaitUntilAsync(async () =>
+        {
+            var resources = await Platform.Dashboard.GetFromJsonAsync<JsonElement>("/api/telemetry/resources");
+            var reporting = resources.EnumerateArray()
+                .Where(r => r.GetProperty("hasLogs").GetBoolean() && r.GetProperty("hasTraces").GetBoolean() && r.GetProperty("hasMetrics").GetBoolean())
+                .Select(r => r.GetProperty("name").GetString())
+                .ToList();
+            // Both worker replicas report, each as itself.
+            return reporting.Contains("gateway") && reporting.Contains("registry") && reporting.Count(n => n == "worker") == 2;
+        }, TimeSpan.FromSeconds(90), "gateway, registry and both workers to send logs, traces and metrics over OTLP");
+    }
+
+    [Fact]
     public async Task Predict_ThroughGateway_IsOneTraceWithGatewayAndWorkerSpans()
     {
         var traceId = await PredictWithTraceAsync();

@@ -1,4 +1,4 @@
-namespace Maestro.Cli;
+namespace Maestro.Cli.Shell;
 
 /// <summary>What the command line reads from its surroundings: environment variables, the user's config directory, the terminal.</summary>
 internal sealed record CliEnvironment(

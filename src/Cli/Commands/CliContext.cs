@@ -4,8 +4,9 @@ using System.Text.Json;
 using Maestro.Cli.Config;
 using Maestro.Cli.Gateway;
 using Maestro.Cli.Output;
+using Maestro.Cli.Shell;
 
-namespace Maestro.Cli;
+namespace Maestro.Cli.Commands;
 
 /// <summary>What every command shares: the global options, the saved login, output and error reporting.</summary>
 internal sealed class CliContext(CliEnvironment environment)
