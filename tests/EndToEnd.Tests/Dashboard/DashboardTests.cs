@@ -25,18 +25,19 @@ public sealed class DashboardTests(PlatformFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
-    public async Task Telemetry_EveryService_SendsLogsTracesAndMetricsToTheDashboard()
+    public async Task Telemetry_EveryService_SendsLogsAndMetricsToTheDashboard_AndTracesOfWhatItServed()
     {
+        await PredictWithTraceAsync();
         await Platform.WaitUntilAsync(async () =>
         {
-            var resources = await Platform.Dashboard.GetFromJsonAsync<JsonElement>("/api/telemetry/resources");
-            var reporting = resources.EnumerateArray()
-                .Where(r => r.GetProperty("hasLogs").GetBoolean() && r.GetProperty("hasTraces").GetBoolean() && r.GetProperty("hasMetrics").GetBoolean())
-                .Select(r => r.GetProperty("name").GetString())
-                .ToList();
-            // Both worker replicas report, each as itself.
-            return reporting.Contains("gateway") && reporting.Contains("registry") && reporting.Count(n => n == "worker") == 2;
-        }, TimeSpan.FromSeconds(90), "gateway, registry and both workers to send logs, traces and metrics over OTLP");
+            var resources = (await Platform.Dashboard.GetFromJsonAsync<JsonElement>("/api/telemetry/resources")).EnumerateArray().ToArray();
+            bool Has(JsonElement r, string kind) => r.GetProperty(kind).GetBoolean();
+            var reporting = resources.Where(r => Has(r, "hasLogs") && Has(r, "hasMetrics")).Select(r => r.GetProperty("name").GetString()).ToList();
+            var tracing = resources.Where(r => Has(r, "hasTraces")).Select(r => r.GetProperty("name").GetString()).ToList();
+            // Each worker replica reports as itself; a replica the gateway sent no request to has no trace yet.
+            return reporting.Contains("gateway") && reporting.Contains("registry") && reporting.Count(n => n == "worker") == 2
+                && tracing.Contains("gateway") && tracing.Contains("registry") && tracing.Contains("worker");
+        }, TimeSpan.FromSeconds(90), "gateway, registry and both workers to send logs and metrics over OTLP, and traces of a prediction");
     }
 
     [Fact]
