@@ -4,7 +4,6 @@ using Maestro.AppHost.Discovery;
 using Maestro.AppHost.Lifecycle;
 using Maestro.AppHost.Redis;
 using Maestro.AppHost.Seeding;
-using Microsoft.Extensions.DependencyInjection;
 
 var startedAt = Stopwatch.GetTimestamp();
 if (!AppHostOptions.TryParse(args, out var options, out var error))
@@ -26,8 +25,6 @@ var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOpt
     EnableResourceLogging = true,
 });
 builder.AddResourceWatcher<CrashRestarter>();
-builder.AddResourceWatcher<ServicesFirstShutdown>();
-builder.Services.AddHostedService(services => services.GetRequiredService<ServicesFirstShutdown>());
 
 var devApiKey = builder.AddDevApiKey(options, out var key);
 var redis = builder.AddMaestroRedis("redis", options.DataPath("redis"));

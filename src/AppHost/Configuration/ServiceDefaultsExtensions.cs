@@ -11,8 +11,10 @@ public static class ServiceDefaultsExtensions
     /// <summary>
     /// What every Maestro service gets locally: Development settings, one-line console logs (the
     /// dashboard's console view reads better), workstation GC (four services share a laptop), its
-    /// readiness probe <c>/health</c> as the resource's health, and the AppHost's process id so that a
-    /// service outlives neither an AppHost killed without warning.
+    /// readiness probe <c>/health</c> as the resource's health, the AppHost's process id so that a
+    /// service outlives neither an AppHost killed without warning, and a 1 s OTLP export timeout: the
+    /// dashboard is local, and when everything stops at once (Ctrl+C) a service's last export to a
+    /// dashboard already gone would otherwise hold its exit for the exporter's default 10 s.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithMaestroDefaults(this IResourceBuilder<ProjectResource> builder)
     {
@@ -25,7 +27,8 @@ public static class ServiceDefaultsExtensions
                 .WithEnvironment("Logging__Console__FormatterName", "simple")
                 .WithEnvironment("Logging__Console__FormatterOptions__SingleLine", "true")
                 .WithEnvironment("Logging__Console__FormatterOptions__ColorBehavior", "Disabled")
-                .WithEnvironment("DOTNET_gcServer", "0");
+                .WithEnvironment("DOTNET_gcServer", "0")
+                .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000");
         }
 
         return builder.WithHttpHealthCheck("/health");
