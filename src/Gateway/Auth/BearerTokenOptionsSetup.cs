@@ -8,9 +8,10 @@ namespace Maestro.Gateway.Auth;
 /// <summary>
 /// How bearer tokens are checked: signed (never <c>alg: none</c>), with one allowed algorithm — RS256
 /// from the <see cref="GatewayAuthOptions.Authority"/>'s JWKS (found by OIDC discovery), or HS256 with
-/// the gateway's own key — and issuer, audience and lifetime checked with at most 30 s of clock skew.
+/// the gateway's own key — and issuer, audience and lifetime checked with at most 30 s of clock skew,
+/// on the service's one clock (the one <see cref="TokenIssuer"/> dates its tokens with).
 /// </summary>
-internal sealed class BearerTokenOptionsSetup(IOptions<GatewayAuthOptions> auth, GatewaySigningKey signingKey)
+internal sealed class BearerTokenOptionsSetup(IOptions<GatewayAuthOptions> auth, GatewaySigningKey signingKey, TimeProvider time)
     : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(string? name, JwtBearerOptions options)
@@ -37,6 +38,7 @@ internal sealed class BearerTokenOptionsSetup(IOptions<GatewayAuthOptions> auth,
         validation.ValidateLifetime = true;
         validation.ValidateIssuerSigningKey = true;
         validation.ClockSkew = settings.ClockSkew;
+        validation.LifetimeValidator = TokenLifetimeValidator.On(time);
         validation.ValidAudience = settings.EffectiveAudience;
         if (settings.UsesAuthority)
         {

@@ -17,7 +17,7 @@ internal sealed class RefreshTokens(
     IApiKeyStore keys,
     IOptions<GatewayAuthOptions> options,
     IOptionsMonitor<ApiKeyOptions> apiKeyOptions,
-    [FromKeyedServices(RefreshTokenExtensions.ClockKey)] TimeProvider time)
+    TimeProvider time)
 {
     private const string ExchangeAgain = "exchange your API key at POST /auth/token for new tokens.";
 

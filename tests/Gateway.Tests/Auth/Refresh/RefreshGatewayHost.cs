@@ -40,7 +40,7 @@ public abstract class RefreshGatewayHost(bool usesRedis) : GatewayHost
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder) =>
-        builder.ConfigureTestServices(services => services.AddKeyedSingleton<TimeProvider>(RefreshTokenExtensions.ClockKey, Clock));
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
 
     public override async Task DisposeAsync()
     {

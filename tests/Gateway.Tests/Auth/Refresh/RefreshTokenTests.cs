@@ -142,6 +142,20 @@ public abstract class RefreshTokenTests(RefreshGatewayHost gateway)
     }
 
     [Fact]
+    public async Task AccessToken_GatewayClockPastItsLifetime_Returns401SayingItExpired()
+    {
+        // Tokens are dated and checked on the gateway's one clock: moving it expires them.
+        var key = await ApiKeyAdmin.CreateAsync(gateway.Client, "access-expiry", [Scopes.Predict]);
+        var token = (await ApiKeyAdmin.TokenAsync(gateway.Client, key.Key)).AccessToken;
+
+        gateway.Clock.Advance(new GatewayAuthOptions().TokenLifetime + GatewayAuthOptions.MaxClockSkew + TimeSpan.FromSeconds(1));
+        using var response = await gateway.Client.SendAsync(ApiKeyAdmin.WithToken(HttpMethod.Post, PredictPath, token));
+
+        var detail = await HttpAssert.ProblemDetailAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Contains("expired", detail);
+    }
+
+    [Fact]
     public async Task Refresh_UnknownToken_Returns401NamingWhatToDo()
     {
         var (status, _, detail) = await RefreshAsync("mr_" + new string('A', 43));
