@@ -20,7 +20,7 @@ internal sealed class BearerTokenEvents(IOptions<GatewayAuthOptions> options, Ap
         var limit = options.Value.MaxTokenBytes;
         if (header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) && header.Length - BearerPrefix.Length > limit)
         {
-            context.Fail(new BearerTokenFailure.OversizedTokenException(header.Length - BearerPrefix.Length, limit));
+            context.Fail(new OversizedTokenException(header.Length - BearerPrefix.Length, limit));
         }
 
         return Task.CompletedTask;
@@ -40,7 +40,7 @@ internal sealed class BearerTokenEvents(IOptions<GatewayAuthOptions> options, Ap
         if (!options.Value.UsesAuthority && subject != ApiKeyAuthenticationHandler.DevKeyId
             && await keys.FindByIdAsync(subject, context.HttpContext.RequestAborted) is not { IsRevoked: false })
         {
-            context.Fail(new BearerTokenFailure.RevokedKeyTokenException());
+            context.Fail(new RevokedKeyTokenException());
             return;
         }
 

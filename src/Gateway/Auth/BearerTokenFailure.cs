@@ -21,12 +21,4 @@ internal static class BearerTokenFailure
         RevokedKeyTokenException => ("revoked", failure.Message),
         _ => ("invalid", "The bearer token is not a well-formed, signed and current JWT for this gateway."),
     };
-
-    /// <summary>A token of the gateway's own whose API key has been revoked (or is gone).</summary>
-    public sealed class RevokedKeyTokenException()
-        : SecurityTokenException("The API key this bearer token was issued for has been revoked; tokens of a revoked key stop working with it.");
-
-    /// <summary>A token longer than <see cref="GatewayAuthOptions.MaxTokenBytes"/>, refused before it is parsed.</summary>
-    public sealed class OversizedTokenException(int length, int limit)
-        : SecurityTokenException($"The bearer token is {length} bytes; this gateway accepts at most {limit}.");
 }
