@@ -20,10 +20,13 @@ need() {
 }
 need redis-server command -v redis-server                                   # end-to-end tests start a real one
 need fonts-dejavu-core test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf # model card PDFs are written in DejaVu Sans
+need poppler-utils command -v pdftoppm                                      # a model card PDF is drawn to a PNG and looked at
+need prometheus command -v promtool                                         # promtool checks every /metrics; a real prometheus scrapes a platform
 need chromium test -x /usr/bin/chromium                                     # the dashboard's browser test (never Playwright's own download)
 need python3-pytest /usr/bin/python3 -c 'import pytest'                     # the Python SDK's tests (Debian's python3, not a pyenv one)
 need python3-requests /usr/bin/python3 -c 'import requests'                 # the Python SDK's one dependency
 need python3-numpy /usr/bin/python3 -c 'import numpy'                       # the Python SDK's optional arrays, tested
+need postgresql sh -c 'ls /usr/lib/postgresql/*/bin/initdb'                 # the registry's PostgreSQL store: tests initdb their own server
 # The deploy tests render deploy/k8s with kubectl and build and run the service images with rootful podman:
 # runc, debootstrap (local base images: nothing can be pulled from a public registry here) and
 # docker-registry (a base image for the SDK's container publishing).
@@ -35,6 +38,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "Could not install ${missing[*]} with apt-get; install them and run again."
     summary 0 1
     exit 1
+  fi
+  # Debian starts a "main" cluster on install; the tests run servers of their own, so stop it again.
+  if [[ " ${missing[*]} " == *" postgresql "* ]] && command -v pg_lsclusters >/dev/null 2>&1; then
+    pg_lsclusters --no-header 2>/dev/null | while read -r version cluster _; do as_root pg_ctlcluster "$version" "$cluster" stop 2>/dev/null || true; done
   fi
 fi
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Maestro.AppHost.Configuration;
 using Maestro.AppHost.Discovery;
 using Maestro.AppHost.Lifecycle;
+using Maestro.AppHost.Postgres;
 using Maestro.AppHost.Redis;
 using Maestro.AppHost.Seeding;
 
@@ -29,18 +30,23 @@ builder.AddResourceWatcher<CrashRestarter>();
 var devApiKey = builder.AddDevApiKey(options, out var key);
 var redis = builder.AddMaestroRedis("redis", options.DataPath("redis"));
 
+var database = options.Postgres ? builder.AddMaestroPostgres("postgres", options.DataPath("postgres")) : null;
+
+// Replicas share the PostgreSQL database and the artifact directory; consumers reach each one (WithRegistry).
 var registry = builder.AddProject<Projects.RegistryService>("registry")
-    .WithHttpEndpoint(name: "http", isProxied: false)
+    .WithRegistryReplicas(options.RegistryReplicas)
     .WithMaestroDefaults()
     .WithDataDirectory("Registry__DataDirectory", options.DataPath("registry"))
+    .WithRegistryDatabase(database)
     .WithRedis(redis);
+var registryDiscovery = options.DataPath("discovery/registry.json");
 
 var workers = builder.AddProject<Projects.InferenceWorker>("worker")
     .WithReplicas(options.Workers)
     .WithHttpEndpoint(name: "http")
     .WithMaestroDefaults()
     .WithDataDirectory("Worker__DataDirectory", options.DataPath("worker"))
-    .WithReference(registry)
+    .WithRegistry(registry, options.RegistryReplicas, registryDiscovery)
     .WaitFor(registry)
     .WithRedis(redis);
 
@@ -50,7 +56,7 @@ builder.AddProject<Projects.Gateway>("gateway")
     .WithMaestroDefaults()
     .WithEnvironment("Gateway__Auth__DevApiKey", devApiKey)
     .WithDataDirectory("Gateway__DataDirectory", options.DataPath("gateway"))
-    .WithReference(registry)
+    .WithRegistry(registry, options.RegistryReplicas, registryDiscovery)
     .WithReplicaReference(workers, options.DataPath("gateway/discovery.json"))
     .WithRedis(redis)
     .WaitFor(registry)

@@ -1,3 +1,4 @@
+using Maestro.Gateway.Abuse;
 using Maestro.Gateway.Apis;
 using Maestro.Gateway.Auth;
 using Maestro.Gateway.Errors;
@@ -12,18 +13,21 @@ builder.AddGateway();
 
 var app = builder.Build();
 
+app.UseTrustedProxies();
 app.UseExceptionHandler();
 app.UseStatusCodePages(GatewayErrors.OnEmptyStatusCode);
 app.UseRequestId();
 app.UseGatewayCors();
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseAuthFailureLimit();
+app.UseGatewayAuthentication();
+app.UseGatewayAuthorization();
 app.UseQuotas();
 
 app.MapDefaultEndpoints(metrics => metrics.WithRoutePolicy("Metrics"));
 app.MapGatewayApi();
 app.MapAuthApi();
 app.MapApiKeysApi();
+app.MapAuditApi();
 app.MapGatewayProxy();
 
 app.Run();

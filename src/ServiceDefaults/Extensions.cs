@@ -16,7 +16,7 @@ using OpenTelemetry.Trace;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every Maestro service shares: telemetry, health, service discovery, resilient HTTP clients,
+/// What every Maestro service shares: telemetry (with spans for Redis commands), health, service discovery, resilient HTTP clients,
 /// problem details, its one clock (<see cref="TimeProvider"/>: tests replace it with a fake) and its
 /// one Redis connection (<see cref="RedisConnection"/>, when <c>ConnectionStrings:redis</c> is set). A service calls <see cref="AddServiceDefaults{TBuilder}"/> while building and
 /// <see cref="MapDefaultEndpoints"/> once built.
@@ -40,13 +40,14 @@ public static class Extensions
     /// <summary>
     /// A JSON file of service-discovery configuration (<c>{"services": {"worker": {"http": [...]}}}</c>)
     /// read on top of the rest and again whenever it changes: the AppHost writes one so that the
-    /// gateway follows worker replicas as they restart on new ports.
+    /// gateway follows worker replicas as they restart on new ports. Several files are separated by <c>;</c>
+    /// (one per replicated service: workers, registry replicas).
     /// </summary>
     public const string DiscoveryFileSetting = "Maestro:DiscoveryFile";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        if (builder.Configuration[DiscoveryFileSetting] is { Length: > 0 } discoveryFile)
+        foreach (var discoveryFile in (builder.Configuration[DiscoveryFileSetting] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             builder.Configuration.AddJsonFile(Path.GetFullPath(discoveryFile), optional: true, reloadOnChange: true);
         }
@@ -67,6 +68,7 @@ public static class Extensions
         // answer with its 4xx, in Development too, where minimal APIs throw instead of returning 400.
         builder.Services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = exception =>
             exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError);
+        builder.Services.AddExceptionHandler<UnreadableCharsetHandler>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddRedisConnection(builder.Configuration);
         builder.Services.AddParentProcessWatcher(builder.Configuration);
@@ -88,20 +90,40 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
                 .AddMeter(TelemetryPrefix + "*")
+                // Counted on every request, read by nobody: which route matched, and Kestrel's buffer pool.
+                .AddView("aspnetcore.routing.match_attempts", MetricStreamConfiguration.Drop)
+                .AddView("aspnetcore.memory_pool.*", MetricStreamConfiguration.Drop)
                 .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0))
+            .WithTracing(tracing => SampleTraces(tracing, builder.Configuration))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetryPrefix + "*")
+                .AddRedisConnectionInstrumentation()
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsUntracedPath(context.Request.Path))
                 .AddHttpClientInstrumentation(options => options.FilterHttpRequestMessage = request =>
                     request.RequestUri is not { } uri || !IsUntracedPath(new PathString(uri.AbsolutePath))));
 
+        builder.AddValidatedOptions<TraceSamplingOptions>(TraceSamplingOptions.SectionName);
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// Parent-based sampling as <see cref="TraceSamplingOptions"/> says, unless the standard
+    /// <c>OTEL_TRACES_SAMPLER</c> is set: then OpenTelemetry's own reading of it decides.
+    /// </summary>
+    private static void SampleTraces(TracerProviderBuilder tracing, IConfiguration configuration)
+    {
+        if (string.IsNullOrWhiteSpace(configuration["OTEL_TRACES_SAMPLER"]))
+        {
+            tracing.SetSampler(services => new ParentBasedSampler(new TraceSampler(
+                services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TraceSamplingOptions>>().Value,
+                services.GetService<TimeProvider>() ?? TimeProvider.System)));
+        }
     }
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

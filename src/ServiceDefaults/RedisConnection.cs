@@ -18,6 +18,8 @@ public sealed partial class RedisConnection : IAsyncDisposable
     public const string ConnectionStringName = RedisConnectionOptions.ConnectionStringName;
 
     private readonly Task<ConnectionMultiplexer>? _connecting;
+    private readonly List<Action<IConnectionMultiplexer>> _whenOpened = [];
+    private ConnectionMultiplexer? _opened;
 
     public RedisConnection(IOptions<RedisConnectionOptions> options, ILogger<RedisConnection> logger)
     {
@@ -67,6 +69,25 @@ public sealed partial class RedisConnection : IAsyncDisposable
         return false;
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> with the multiplexer once it exists (at once when it does): before
+    /// <see cref="GetMultiplexerAsync"/> completes, so nothing sent through it is missed. Never when
+    /// Redis is not configured.
+    /// </summary>
+    public void WhenOpened(Action<IConnectionMultiplexer> action)
+    {
+        lock (_whenOpened)
+        {
+            if (_opened is null)
+            {
+                _whenOpened.Add(action);
+                return;
+            }
+        }
+
+        action(_opened);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_connecting is null)
@@ -86,12 +107,24 @@ public sealed partial class RedisConnection : IAsyncDisposable
         }
     }
 
-    private static async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions redis, string whileUnavailable, ILogger logger)
+    private async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions redis, string whileUnavailable, ILogger logger)
     {
         // Off the caller's thread: with AbortOnConnectFail off this returns once the first attempt ends,
         // connected or not, and keeps reconnecting on its own.
         await Task.Yield();
         var connection = await ConnectionMultiplexer.ConnectAsync(redis);
+        Action<IConnectionMultiplexer>[] waiting;
+        lock (_whenOpened)
+        {
+            _opened = connection;
+            waiting = [.. _whenOpened];
+            _whenOpened.Clear();
+        }
+
+        foreach (var action in waiting)
+        {
+            action(connection);
+        }
         if (!connection.IsConnected)
         {
             LogNotConnected(logger, string.Join(", ", redis.EndPoints), whileUnavailable);

@@ -35,6 +35,23 @@ public sealed class PublishManifestTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_directory, "dev-api-key")), "publishing generates no development key");
     }
 
+    [Fact]
+    public async Task Publish_ManifestWithPostgres_DescribesThePostgresContainerAndHandsTheRegistryItsDatabase()
+    {
+        var manifest = Path.Combine(_directory, "aspire-manifest-postgres.json");
+        var (exitCode, output) = await RunAppHostAsync("--postgres", "--operation", "publish", "--publisher", "manifest", "--output-path", manifest);
+
+        Assert.True(exitCode == 0, $"The AppHost exited with {exitCode}:\n{output}");
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(manifest));
+        var resources = document.RootElement.GetProperty("resources");
+
+        Assert.Equal("container.v0", resources.GetProperty("postgres").GetProperty("type").GetString());
+        Assert.Equal("value.v0", resources.GetProperty("postgres-maestro").GetProperty("type").GetString());
+        var registryEnv = resources.GetProperty("registry").GetProperty("env");
+        Assert.Equal("{postgres-maestro.connectionString}", registryEnv.GetProperty("ConnectionStrings__registry").GetString());
+        Assert.False(Directory.Exists(Path.Combine(_directory, "maestro-data", "postgres")), "publishing starts no local server");
+    }
+
     private async Task<(int ExitCode, string Output)> RunAppHostAsync(params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _directory };

@@ -55,7 +55,9 @@ public sealed class AppHostProcess : IAsyncDisposable
 
     /// <summary>Starts the AppHost; <paramref name="environment"/> is added to its own, which every service it starts inherits.</summary>
     /// <param name="dataDirectory">A data directory to reuse (kept at disposal); else a new one, deleted at disposal.</param>
-    public static async Task<AppHostProcess> StartAsync(int workers, bool seed, IReadOnlyDictionary<string, string>? environment = null, string? dataDirectory = null)
+    /// <param name="arguments">More of the AppHost's options, e.g. <c>--postgres --registry-replicas 2</c>.</param>
+    public static async Task<AppHostProcess> StartAsync(
+        int workers, bool seed, IReadOnlyDictionary<string, string>? environment = null, string? dataDirectory = null, IReadOnlyList<string>? arguments = null)
     {
         var assembly = BuiltAssembly("AppHost");
         Assert.True(File.Exists("/usr/bin/redis-server") || File.Exists("/usr/local/bin/redis-server"),
@@ -80,6 +82,11 @@ public sealed class AppHostProcess : IAsyncDisposable
         if (!seed)
         {
             info.ArgumentList.Add("--no-seed");
+        }
+
+        foreach (var argument in arguments ?? [])
+        {
+            info.ArgumentList.Add(argument);
         }
 
         info.Environment["MAESTRO_DEV_API_KEY"] = apiKey;
@@ -118,35 +125,8 @@ public sealed class AppHostProcess : IAsyncDisposable
     public string DiscoveryFile => Path.Combine(DataDirectory, "gateway", "discovery.json");
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with the AppHost's output after <paramref name="timeout"/>.</summary>
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                if (await condition())
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-            }
-
-            if (_process.HasExited)
-            {
-                Assert.Fail($"The AppHost exited (code {_process.ExitCode}) while waiting for {what}. Output:\n{Output}");
-            }
-
-            if (watch.Elapsed > timeout)
-            {
-                Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}. AppHost output:\n{Output}");
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    public Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        ProcessPolling.UntilAsync(condition, timeout, what, _process, "The AppHost", () => Output, TimeSpan.FromMilliseconds(200));
 
     /// <summary>Sends SIGTERM, as Ctrl+C or an orchestrator would, and waits for the AppHost to exit.</summary>
     public async Task<bool> TerminateAsync(TimeSpan timeout)

@@ -17,18 +17,37 @@ public class RegistryFactory : WebApplicationFactory<Program>
     private readonly bool _ownsDataDirectory;
 
     public RegistryFactory()
-        : this(TestPaths.NewTempDirectory("registry"), ownsDataDirectory: true)
+        : this(StoreBackend.Sqlite)
     {
     }
 
-    /// <summary>A registry on <paramref name="dataDirectory"/>, deleted on dispose only when <paramref name="ownsDataDirectory"/>.</summary>
-    internal RegistryFactory(string dataDirectory, bool ownsDataDirectory)
+    /// <summary>A registry on a new data directory and, on PostgreSQL, a new database.</summary>
+    internal RegistryFactory(StoreBackend backend)
+        : this(TestPaths.NewTempDirectory("registry"), ownsDataDirectory: true, StoreBackends.NewConnectionString(backend))
+    {
+    }
+
+    /// <summary>
+    /// A registry on <paramref name="dataDirectory"/>, deleted on dispose only when <paramref name="ownsDataDirectory"/>,
+    /// and on the PostgreSQL database <paramref name="connectionString"/> names (SQLite under the directory when <c>null</c>).
+    /// </summary>
+    internal RegistryFactory(string dataDirectory, bool ownsDataDirectory, string? connectionString = null)
     {
         DataDirectory = dataDirectory;
         _ownsDataDirectory = ownsDataDirectory;
+        ConnectionString = connectionString;
+        if (connectionString is not null)
+        {
+            Settings["ConnectionStrings:registry"] = connectionString;
+        }
     }
 
     public string DataDirectory { get; }
+
+    /// <summary><c>ConnectionStrings:registry</c>: the PostgreSQL database, or <c>null</c> on SQLite.</summary>
+    public string? ConnectionString { get; }
+
+    public StoreBackend Backend => ConnectionString is null ? StoreBackend.Sqlite : StoreBackend.Postgres;
 
     public string ArtifactsDirectory => Path.Combine(DataDirectory, "artifacts");
 
@@ -69,16 +88,22 @@ public class RegistryFactory : WebApplicationFactory<Program>
     }
 }
 
+/// <summary>A registry on PostgreSQL: a database of its own on the test run's server.</summary>
+public sealed class PostgresRegistryFactory() : RegistryFactory(StoreBackend.Postgres);
+
 /// <summary>A registry that accepts model files of at most <see cref="MaxUploadBytes"/> bytes.</summary>
-public sealed class SmallUploadLimitRegistryFactory : RegistryFactory
+public class SmallUploadLimitRegistryFactory : RegistryFactory
 {
     public const int MaxUploadBytes = 100;
 
-    public SmallUploadLimitRegistryFactory() => Settings["Registry:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public SmallUploadLimitRegistryFactory()
+        : this(StoreBackend.Sqlite)
+    {
+    }
+
+    protected SmallUploadLimitRegistryFactory(StoreBackend backend)
+        : base(backend) => Settings["Registry:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
-/// <summary>A registry whose operator chose PDFsharp's AGPL license, so it makes model card PDFs.</summary>
-public sealed class PdfRegistryFactory : RegistryFactory
-{
-    public PdfRegistryFactory() => Settings["Registry:PdfSharpLicense"] = "AGPL";
-}
+/// <summary><see cref="SmallUploadLimitRegistryFactory"/> on PostgreSQL.</summary>
+public sealed class PostgresSmallUploadLimitRegistryFactory() : SmallUploadLimitRegistryFactory(StoreBackend.Postgres);

@@ -35,7 +35,8 @@ internal sealed class RegistryProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<RegistryProcess> StartAsync(string dataDirectory)
+    /// <summary>The registry on <paramref name="dataDirectory"/> and, when given, the PostgreSQL database <paramref name="connectionString"/> names.</summary>
+    public static async Task<RegistryProcess> StartAsync(string dataDirectory, string? connectionString = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var assembly = Path.Combine(TestPaths.RepositoryRoot, "src", "RegistryService", "bin", BuildMetadata("Maestro.Configuration"),
             BuildMetadata("Maestro.TargetFramework"), "Maestro.RegistryService.dll");
@@ -52,6 +53,15 @@ internal sealed class RegistryProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         info.Environment["Registry__DataDirectory"] = dataDirectory;
         info.Environment["MAESTRO_PARENT_PID"] = Environment.ProcessId.ToString();
+        if (connectionString is not null)
+        {
+            info.Environment["ConnectionStrings__registry"] = connectionString;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
 
         var process = new Process { StartInfo = info };
         var registry = new RegistryProcess(process, port);

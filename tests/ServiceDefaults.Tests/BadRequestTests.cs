@@ -32,6 +32,44 @@ public sealed class BadRequestTests
         Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
         Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
     }
+
+    [Fact]
+    public async Task UnknownCharset_BoundOrReadBody_Returns415ProblemSayingSendUtf8()
+    {
+        await using var app = await TestApp.StartAsync(map: app =>
+        {
+            app.MapPost("/orders", (Order order) => TypedResults.Ok(order));
+            app.MapPost("/read", async (HttpRequest request) => TypedResults.Ok(await request.ReadFromJsonAsync<Order>()));
+        });
+        using var client = app.GetTestClient();
+
+        foreach (var path in new[] { "/orders", "/read" })
+        {
+            using var content = new StringContent("{\"name\": \"x\", \"quantity\": 1}");
+            content.Headers.Remove("Content-Type");
+            content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-99");
+            using var response = await client.PostAsync(path, content);
+
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+            var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+            Assert.Contains("charset 'utf-99'", problem.GetProperty("detail").GetString());
+        }
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-8", null)]
+    [InlineData("application/json; charset=\"UTF-8\"", null)]
+    [InlineData("application/json", null)]
+    [InlineData("application/json; charset=latin1", null)]
+    [InlineData("application/json; charset=utf-99", "utf-99")]
+    [InlineData("application/json; charset=\"no such\"", "no such")]
+    public void UnknownCharset_ContentType_NamesOnlyCharsetsDotNetCannotRead(string contentType, string? expected)
+    {
+        var request = new DefaultHttpContext().Request;
+        request.ContentType = contentType;
+
+        Assert.Equal(expected, UnreadableCharsetHandler.UnknownCharset(request));
+    }
 }
 
 /// <summary>Errors raised by routing, before any handler runs, still say what to do.</summary>

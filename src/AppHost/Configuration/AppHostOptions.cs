@@ -2,7 +2,8 @@ namespace Maestro.AppHost.Configuration;
 
 /// <summary>
 /// The AppHost's command line — a contract scripts and the bench depend on:
-/// <c>--port P --workers N --data-dir DIR --no-seed --dashboard-port D</c>.
+/// <c>--port P --workers N --data-dir DIR --no-seed --dashboard-port D</c>, and
+/// <c>--postgres [--registry-replicas N]</c> for the registry on PostgreSQL.
 /// </summary>
 public sealed record AppHostOptions
 {
@@ -13,6 +14,10 @@ public sealed record AppHostOptions
           --data-dir PATH     where models, databases and the dev API key live (default ./maestro-data)
           --dashboard-port N  Aspire dashboard port (default 18888)
           --no-seed           do not register the demo model fraud-detector
+          --postgres          keep the registry in PostgreSQL (the installed server, else a container)
+                              instead of SQLite
+          --registry-replicas N
+                              registry replicas (default 1; more than 1 needs --postgres)
           --operation publish --publisher manifest --output-path FILE
                               write Aspire's deployment manifest instead of running
           --help              show this text
@@ -29,6 +34,12 @@ public sealed record AppHostOptions
     public int DashboardPort { get; init; } = 18888;
 
     public bool Seed { get; init; } = true;
+
+    /// <summary>Whether the registry keeps its records in PostgreSQL (else SQLite under the data directory).</summary>
+    public bool Postgres { get; init; }
+
+    /// <summary>How many registry processes serve; more than one share one PostgreSQL database and the artifact directory.</summary>
+    public int RegistryReplicas { get; init; } = 1;
 
     /// <summary>Aspire's own options (<c>--operation</c>, <c>--publisher</c>, <c>--output-path</c>), passed through as given.</summary>
     public IReadOnlyList<string> AspireArguments { get; init; } = [];
@@ -64,6 +75,13 @@ public sealed record AppHostOptions
                     if (!TryPort(Next(), out var dashboard)) { error = "--dashboard-port needs a port number from 1 to 65535."; return false; }
                     options = options with { DashboardPort = dashboard };
                     break;
+                case "--postgres":
+                    options = options with { Postgres = true };
+                    break;
+                case "--registry-replicas":
+                    if (!int.TryParse(Next(), out var registries) || registries is < 1 or > 16) { error = "--registry-replicas needs a number from 1 to 16."; return false; }
+                    options = options with { RegistryReplicas = registries };
+                    break;
                 case "--workers":
                     if (!int.TryParse(Next(), out var workers) || workers is < 1 or > 64) { error = "--workers needs a number from 1 to 64."; return false; }
                     options = options with { Workers = workers };
@@ -82,6 +100,12 @@ public sealed record AppHostOptions
                     error = $"Unknown argument '{arg}'.";
                     return false;
             }
+        }
+
+        if (options.RegistryReplicas > 1 && !options.Postgres)
+        {
+            error = $"--registry-replicas {options.RegistryReplicas} needs --postgres: SQLite is one file one registry process owns.";
+            return false;
         }
 
         if (options.Port == options.DashboardPort)

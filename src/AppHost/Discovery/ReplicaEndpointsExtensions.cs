@@ -12,7 +12,8 @@ public static class ReplicaEndpointsExtensions
     /// Lets <paramref name="builder"/> reach every replica of <paramref name="replicated"/> on its own
     /// address (see <see cref="ReplicaEndpoints"/>) as service <c>{replicated name}</c>, so that
     /// <c>http://worker</c> resolves to one endpoint per replica. When publishing, this is the plain
-    /// <c>WithReference</c>: an orchestrator such as Kubernetes hands out the addresses there.
+    /// <c>WithReference</c>: an orchestrator such as Kubernetes hands out the addresses there. Several
+    /// consumers of one replicated project share its file (the first <paramref name="discoveryFile"/> given).
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithReplicaReference(
         this IResourceBuilder<ProjectResource> builder, IResourceBuilder<ProjectResource> replicated, string discoveryFile)
@@ -22,8 +23,16 @@ public static class ReplicaEndpointsExtensions
             return builder.WithReference(replicated);
         }
 
-        var endpoints = new ReplicaEndpoints(replicated.Resource, replicated.Resource.Name, discoveryFile);
-        builder.ApplicationBuilder.Services.AddSingleton(endpoints);
+        // One file per replicated project, whoever reads it (the gateway and the workers both follow the registry's).
+        var endpoints = builder.ApplicationBuilder.Services
+            .Select(service => service.ImplementationInstance).OfType<ReplicaEndpoints>()
+            .FirstOrDefault(existing => existing.Project == replicated.Resource);
+        if (endpoints is null)
+        {
+            endpoints = new ReplicaEndpoints(replicated.Resource, replicated.Resource.Name, discoveryFile);
+            builder.ApplicationBuilder.Services.AddSingleton(endpoints);
+        }
+
         builder.ApplicationBuilder.AddResourceWatcher<ReplicaEndpointsWatcher>();
 
         return builder
@@ -34,7 +43,11 @@ public static class ReplicaEndpointsExtensions
                 // lists every replica from the first request on.
                 var replicas = replicated.Resource.Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1;
                 await endpoints.WriteWhenServingAsync(replicas, TimeSpan.FromSeconds(10), context.CancellationToken);
-                context.EnvironmentVariables[DiscoveryFileVariable] = discoveryFile;
+                // A resource that follows several replicated projects reads each one's file (ServiceDefaults splits on ';').
+                context.EnvironmentVariables[DiscoveryFileVariable] =
+                    context.EnvironmentVariables.TryGetValue(DiscoveryFileVariable, out var earlier) && earlier is string files
+                        ? $"{files};{endpoints.Path}"
+                        : endpoints.Path;
             });
     }
 }

@@ -25,7 +25,7 @@ internal static class KeysCommands
         var keys = new Command("keys", "API keys (needs an admin key)");
 
         var name = new Argument<string>("name") { Description = "Who or what uses the key" };
-        var scopes = new Option<string[]>("--scope") { Description = "models:read, models:write, predict or admin (repeatable)", Required = true };
+        var scopes = new Option<string[]>("--scope") { Description = "models:read, models:write, predict, admin or metrics (repeatable)", Required = true };
         var plan = new Option<string?>("--plan") { Description = "The quota plan (free, pro, …)" };
         var rpm = new Option<int?>("--requests-per-minute") { Description = "The key's own quota, overriding its plan (with --burst)" };
         var burst = new Option<int?>("--burst") { Description = "How many requests the key's bucket holds (with --requests-per-minute)" };

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Maestro.Gateway.Audit;
 using Maestro.Gateway.Auth;
+using Maestro.Gateway.Quotas;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Maestro.Gateway.Apis;
@@ -37,6 +39,7 @@ public static class ApiKeysApi
         ClaimsPrincipal caller,
         ApiKeyPlans plans,
         IApiKeyStore store,
+        IAuditLog audit,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -59,32 +62,39 @@ public static class ApiKeysApi
             Name = request.Name!.Trim(),
             Owner = caller.FindFirst(GatewayClaims.KeyId)?.Value ?? "unknown",
             Scopes = [.. request.Scopes!.OfType<string>().Distinct(StringComparer.Ordinal)],
-            Plan = request.Plan ?? GatewayClaims.DefaultPlan,
+            Plan = request.Plan,
             RateLimit = request.RateLimit,
             Created = time.GetUtcNow(),
         };
         await store.AddAsync(key, cancellationToken);
+        await audit.RecordAsync(new AuditEvent(0, key.Created.ToUnixTimeMilliseconds(), key.Owner, AuditEvent.KeyCreated, key.Id, key.Name, key.Scopes, key.Plan),
+            cancellationToken);
         return TypedResults.Created($"/admin/api-keys/{key.Id}",
-            new CreatedApiKey(key.Id, secret, key.Name, key.Scopes, key.Plan, key.RateLimit, key.Created));
+            new CreatedApiKey(key.Id, secret, key.Name, key.Scopes, plans.Effective(key.Plan), key.RateLimit, key.Created));
     }
 
-    internal static async Task<Ok<ApiKeyList>> ListAsync(IApiKeyStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new ApiKeyList([.. (await store.ListAsync(cancellationToken)).Select(ApiKeySummary.From)]));
+    internal static async Task<Ok<ApiKeyList>> ListAsync(IApiKeyStore store, ApiKeyPlans plans, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ApiKeyList([.. (await store.ListAsync(cancellationToken)).Select(key => ApiKeySummary.From(key, plans.Effective(key.Plan)))]));
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
         string id,
+        ClaimsPrincipal caller,
         IApiKeyStore store,
         ApiKeyCache cache,
+        IAuditLog audit,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var key = await store.RevokeAsync(id, time.GetUtcNow(), cancellationToken);
+        var now = time.GetUtcNow();
+        var key = await store.RevokeAsync(id, now, cancellationToken);
         if (key is null)
         {
             return TypedResults.Problem(detail: $"No API key has the id '{id}'. GET /admin/api-keys lists them.", statusCode: StatusCodes.Status404NotFound);
         }
 
         cache.Invalidate(key.Hash);
+        await audit.RecordAsync(new AuditEvent(0, now.ToUnixTimeMilliseconds(), caller.FindFirst(GatewayClaims.KeyId)?.Value ?? "unknown",
+            AuditEvent.KeyRevoked, key.Id, key.Name, Detail: key.Revoked == now ? null : "already revoked"), cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -163,8 +173,10 @@ public sealed record ApiKeySummary(
     [property: JsonPropertyName("last_used")] DateTimeOffset? LastUsed,
     [property: JsonPropertyName("revoked")] DateTimeOffset? Revoked)
 {
-    public static ApiKeySummary From(ApiKeyRecord key) =>
-        new(key.Id, key.Name, key.Owner, key.Scopes, key.Plan, key.RateLimit, key.Created, key.LastUsed, key.Revoked);
+    /// <param name="key">The stored key.</param>
+    /// <param name="plan">Its plan, or the default plan when it names none.</param>
+    public static ApiKeySummary From(ApiKeyRecord key, string plan) =>
+        new(key.Id, key.Name, key.Owner, key.Scopes, plan, key.RateLimit, key.Created, key.LastUsed, key.Revoked);
 }
 
 public sealed record ApiKeyList([property: JsonPropertyName("api_keys")] IReadOnlyList<ApiKeySummary> ApiKeys);

@@ -18,7 +18,7 @@ public static class AuthApi
         app.MapPost("/auth/token", IssueToken)
             .WithRoutePolicy("IssueToken")
             .WithTags("Authentication")
-            .WithSummary("Exchange the API key in X-API-Key for a short-lived bearer token")
+            .WithSummary("Exchange an API key (X-API-Key, or Authorization: Bearer mk_…) for a short-lived bearer token")
             .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapRefreshTokenApi();
         return app;
@@ -30,6 +30,7 @@ public static class AuthApi
         TokenIssuer issuer,
         RefreshTokens refreshTokens,
         IOptions<GatewayAuthOptions> options,
+        IOptionsMonitor<ApiKeyOptions> apiKeys,
         CancellationToken cancellationToken)
     {
         if (options.Value.UsesAuthority)
@@ -41,7 +42,8 @@ public static class AuthApi
 
         var (token, lifetime) = issuer.Issue(caller);
         // The route takes API keys only (RoutePolicies.ApiKeyHolder): the refresh token is bound to the one presented.
-        var keyHash = ApiKeySecret.Hash(http.Request.Headers[ApiKeyOptions.HeaderName].ToString());
+        var presented = ApiKeyCredentials.Find(http.Request, apiKeys.Get(ApiKeyOptions.Scheme).DevApiKey)!;
+        var keyHash = ApiKeySecret.Hash(presented);
         var refreshToken = await refreshTokens.IssueAsync(caller.FindFirst(GatewayClaims.KeyId)!.Value, keyHash, family: null, cancellationToken);
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(new TokenResponse(token, "Bearer", (int)lifetime.TotalSeconds, refreshToken));

@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Maestro.Gateway.Auth;
 
 /// <summary>
-/// Authenticates <c>X-API-Key</c>: the development admin key (compared by SHA-256 in constant time) or
-/// a key from the store, found by its SHA-256 through the <see cref="ApiKeyCache"/>. Neither timing nor
+/// Authenticates an API key (in <c>X-API-Key</c> or as a bearer value: <see cref="ApiKeyCredentials"/>):
+/// the development admin key (compared by SHA-256 in constant time) or a key from the store, found by its SHA-256 through the <see cref="ApiKeyCache"/>. Neither timing nor
 /// logs reveal a key. A caller without a valid key is challenged with a 401 that says what to send.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
@@ -28,17 +28,16 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     /// <summary>What a caller without credentials is told to send.</summary>
     public static readonly string CredentialsHint =
-        $"This endpoint needs credentials: an API key (send it in the {ApiKeyOptions.HeaderName} header) "
+        $"This endpoint needs credentials: an API key (send it in the {ApiKeyOptions.HeaderName} header, or as Authorization: Bearer <key>) "
         + "or a bearer token (Authorization: Bearer <token>, from POST /auth/token).";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Headers.TryGetValue(ApiKeyOptions.HeaderName, out var values) || string.IsNullOrEmpty(values.ToString()))
+        if (ApiKeyCredentials.Find(Request, Options.DevApiKey) is not { } presented)
         {
             return AuthenticateResult.NoResult();
         }
 
-        var presented = values.ToString();
         if (Options.DevApiKey is { Length: > 0 } devKey && KeysEqual(presented, devKey))
         {
             return Success(GatewayClaims.Principal(DevKeyId, Scopes.All, Options.DevKeyPlan, null, Scheme.Name));
@@ -70,10 +69,10 @@ internal sealed class ApiKeyAuthenticationHandler(
         var (reason, detail) = result.Failure switch
         {
             null when Request.Headers.Authorization.Count > 0 => ("missing",
-                $"This endpoint takes an API key only: send it in the {ApiKeyOptions.HeaderName} header (a bearer token is not accepted here)."),
+                $"This endpoint takes an API key only: send it in the {ApiKeyOptions.HeaderName} header or as Authorization: Bearer <key> (a bearer JWT is not accepted here)."),
             null => ("missing", CredentialsHint),
-            { Message: RevokedKey } => ("revoked", $"The key in the {ApiKeyOptions.HeaderName} header has been revoked; ask an admin for a new one."),
-            _ => ("invalid", $"The {ApiKeyOptions.HeaderName} header holds a key the gateway does not accept."),
+            { Message: RevokedKey } => ("revoked", $"The key in {ApiKeyCredentials.Source(Request)} has been revoked; ask an admin for a new one."),
+            _ => ("invalid", $"The key in {ApiKeyCredentials.Source(Request)} is one the gateway does not accept."),
         };
         telemetry.AuthenticationFailed(reason);
         Response.Headers.WWWAuthenticate = $"{ApiKeyOptions.Scheme} header=\"{ApiKeyOptions.HeaderName}\"";

@@ -24,8 +24,9 @@ public sealed record ApiKeyRecord
     [JsonPropertyName("scopes")]
     public required IReadOnlyList<string> Scopes { get; init; }
 
+    /// <summary>The key's plan; <c>null</c> for the quotas' default plan (<c>Gateway:Quotas:DefaultPlan</c>) at the time of each request.</summary>
     [JsonPropertyName("plan")]
-    public required string Plan { get; init; }
+    public string? Plan { get; init; }
 
     [JsonPropertyName("rate_limit")]
     public ApiKeyRateLimit? RateLimit { get; init; }

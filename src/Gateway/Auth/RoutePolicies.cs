@@ -39,7 +39,8 @@ internal static class RoutePolicies
         ["CreateApiKey"] = Scopes.Admin,
         ["ListApiKeys"] = Scopes.Admin,
         ["RevokeApiKey"] = Scopes.Admin,
-        ["Metrics"] = Scopes.Admin,
+        ["ListAuditEvents"] = Scopes.Admin,
+        ["Metrics"] = Scopes.Metrics,                     // or admin, which implies it (Scopes.Includes)
     };
 
     /// <summary>The policy of a route or endpoint.</summary>

@@ -28,12 +28,26 @@ internal sealed class ScopeRequirement(string readScope, string writeScope) : Au
 
     private static bool IsRead(HttpRequest request) =>
         HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
-        || (HttpMethods.IsPost(request.Method) && ReadsByPost.Any(path => request.Path.Equals(path, StringComparison.OrdinalIgnoreCase)));
+        || (HttpMethods.IsPost(request.Method) && IsReadByPost(request.Path));
+
+    private static bool IsReadByPost(PathString path)
+    {
+        var reads = ReadsByPost;
+        for (var i = 0; i < reads.Count; i++)
+        {
+            if (path.Equals(reads[i], StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
     {
         var request = (context.Resource as HttpContext)?.Request;
-        if (Scopes.Includes(context.User.FindFirst(GatewayClaims.Scope)?.Value, requirement.For(request)))
+        if (Scopes.Includes(GatewayClaims.ScopeOf(context.User), requirement.For(request)))
         {
             context.Succeed(requirement);
         }

@@ -12,19 +12,27 @@ public static class Scopes
     /// <summary>Inference: the seed predict API and the Open Inference Protocol v2 (infer and metadata).</summary>
     public const string Predict = "predict";
 
-    /// <summary>Operating the gateway: API keys and <c>/metrics</c>.</summary>
+    /// <summary>Operating the gateway: API keys and the audit trail; it also grants <see cref="Metrics"/>.</summary>
     public const string Admin = "admin";
 
-    public static IReadOnlyList<string> All { get; } = [ModelsRead, ModelsWrite, Predict, Admin];
+    /// <summary>Reading the gateway's <c>/metrics</c>: the one scope a Prometheus scrape key needs.</summary>
+    public const string Metrics = "metrics";
+
+    public static IReadOnlyList<string> All { get; } = [ModelsRead, ModelsWrite, Predict, Admin, Metrics];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 
-    /// <summary>Whether the space-separated <paramref name="granted"/> list holds <paramref name="scope"/>.</summary>
+    /// <summary>
+    /// Whether the space-separated <paramref name="granted"/> list holds <paramref name="scope"/>, or a
+    /// scope that implies it (<see cref="Admin"/> implies <see cref="Metrics"/>: whoever manages the keys
+    /// may read the metrics, as before the metrics scope existed).
+    /// </summary>
     public static bool Includes(string? granted, string scope)
     {
         foreach (var range in granted.AsSpan().Split(' '))
         {
-            if (granted.AsSpan(range).SequenceEqual(scope))
+            var held = granted.AsSpan(range);
+            if (held.SequenceEqual(scope) || (scope == Metrics && held.SequenceEqual(Admin)))
             {
                 return true;
             }

@@ -7,7 +7,8 @@ namespace Maestro.Gateway.Auth;
 
 /// <summary>
 /// The gateway's own short-lived tokens (HS256): <c>sub</c> = the key id, the key's <c>scope</c>,
-/// <c>maestro:plan</c> and, when the key has one, <c>maestro:rate_limit</c>.
+/// <c>maestro:plan</c> when the key names a plan (else none: the quotas' default plan applies) and,
+/// when the key has one, <c>maestro:rate_limit</c>.
 /// </summary>
 internal sealed class TokenIssuer(IOptions<GatewayAuthOptions> options, GatewaySigningKey signingKey, TimeProvider time)
 {
@@ -20,9 +21,13 @@ internal sealed class TokenIssuer(IOptions<GatewayAuthOptions> options, GatewayS
         {
             ["sub"] = caller.FindFirst(GatewayClaims.KeyId)!.Value,
             [GatewayClaims.Scope] = caller.FindFirst(GatewayClaims.Scope)?.Value ?? "",
-            [GatewayClaims.Plan] = caller.FindFirst(GatewayClaims.Plan)?.Value ?? GatewayClaims.DefaultPlan,
             ["jti"] = Guid.NewGuid().ToString("N"),
         };
+        if (caller.FindFirst(GatewayClaims.Plan)?.Value is { Length: > 0 } plan)
+        {
+            claims[GatewayClaims.Plan] = plan;
+        }
+
         if (caller.FindFirst(GatewayClaims.RateLimit)?.Value is { } rateLimit)
         {
             claims[GatewayClaims.RateLimit] = rateLimit;

@@ -1,3 +1,5 @@
+using Maestro.Gateway.Abuse;
+using Maestro.Gateway.Audit;
 using Maestro.Gateway.Auth;
 using Maestro.Gateway.Health;
 using Maestro.Gateway.OpenApi;
@@ -10,6 +12,7 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Maestro.Gateway.Extensions;
@@ -21,9 +24,20 @@ internal static class Extensions
     public static void AddGateway(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<GatewayTelemetry>();
+
+        // Each hop to a service is measured once, by the gateway's own upstream histogram (per cluster and
+        // outcome): HttpClient's per-request instruments would measure every forwarded request again.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddView("http.client.request.duration", MetricStreamConfiguration.Drop)
+            .AddView("http.client.active_requests", MetricStreamConfiguration.Drop)
+            .AddView("http.client.request.time_in_queue", MetricStreamConfiguration.Drop)
+            .AddView("http.client.open_connections", MetricStreamConfiguration.Drop));
         builder.Services.Configure<RedisConnectionOptions>(redis =>
             redis.WhileUnavailable = "quotas are counted per instance and only API keys already cached are recognised");
         builder.AddGatewayAuth();
+        builder.AddTrustedProxies();
+        builder.AddAuthFailureLimit();
+        builder.AddAuditLog();
 
         builder.Services.AddSingleton<UpstreamRetry>();
         builder.Services.AddSingleton<UpstreamLatency>();

@@ -121,7 +121,7 @@ internal static class OpenApiMerger
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
             BearerFormat = "JWT",
-            Description = "A JWT from POST /auth/token or from the configured issuer.",
+            Description = "A JWT from POST /auth/token or from the configured issuer, or an API key (mk_… or the development key) sent as the bearer value.",
         },
     };
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Maestro.Gateway.Resilience;
 using Maestro.Gateway.Routing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,7 @@ namespace Maestro.Gateway.Quotas;
 
 /// <summary>
 /// What a request costs: one token, except <c>batch_predict</c>, which costs one per item of its
-/// <c>requests</c> array. The body is buffered (so it is still forwarded whole) and counted with a
+/// <c>requests</c> array. The body is buffered (so it is still forwarded whole; up to 1 MiB of known length in a pooled buffer the retry reuses) and counted with a
 /// forward-only JSON reader that skips over each item without building anything. A body that cannot be
 /// counted — not JSON, no <c>requests</c> array, over the inference body limit — costs one token; the
 /// worker or the body limit then answers for it.
@@ -17,10 +18,14 @@ internal sealed class BatchCost(IOptions<GatewayLimitsOptions> limits)
 {
     public const string RequestsProperty = "requests";
 
+    /// <summary>Whether the request may cost more than one token (a <c>batch_predict</c>).</summary>
+    public static bool AppliesTo(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && request.RouteValues["action"] as string == "batch_predict";
+
     public async ValueTask<long> OfAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!HttpMethods.IsPost(request.Method) || request.RouteValues["action"] as string != "batch_predict")
+        if (!AppliesTo(request))
         {
             return 1;
         }
@@ -35,6 +40,11 @@ internal sealed class BatchCost(IOptions<GatewayLimitsOptions> limits)
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
             size.MaxRequestBodySize = limit;
+        }
+
+        if (await ReplayableBody.OfAsync(context) is { } replayable)
+        {
+            return Math.Max(1, CountItems(replayable.Bytes));
         }
 
         request.EnableBuffering(bufferThreshold: UpstreamRetryBuffer, bufferLimit: limit);
@@ -103,5 +113,5 @@ internal sealed class BatchCost(IOptions<GatewayLimitsOptions> limits)
     }
 
     /// <summary>Bodies up to this size stay in memory while buffered, as the retry step keeps them.</summary>
-    private const int UpstreamRetryBuffer = Resilience.UpstreamRetry.MaxReplayableBodyBytes;
+    private const int UpstreamRetryBuffer = Resilience.ReplayableBody.MaxBytes;
 }

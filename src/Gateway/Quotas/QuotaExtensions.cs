@@ -1,8 +1,4 @@
-using System.Threading.RateLimiting;
-using Maestro.Gateway.Errors;
 using Maestro.ServiceDefaults;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 
 namespace Maestro.Gateway.Quotas;
 
@@ -18,28 +14,9 @@ internal static class QuotaExtensions
         services.AddSingleton<QuotaDecider>();
         services.AddSingleton<QuotaPolicies>();
         services.AddSingleton<BatchCost>();
-        services.AddSingleton<QuotaRateLimiter>();
-        services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.OnRejected = OnRejectedAsync;
-        });
-        services.AddOptions<RateLimiterOptions>().Configure<QuotaRateLimiter>((options, limiter) => options.GlobalLimiter = limiter);
+        services.AddSingleton<ApiKeyPlans>();
     }
 
     /// <summary>After authentication and authorization: the quota needs to know the caller.</summary>
-    public static IApplicationBuilder UseQuotas(this IApplicationBuilder app) => app.UseRateLimiter();
-
-    /// <summary>429 as problem+json (V2 routes: <c>{"error"}</c>) saying why, with <c>Retry-After</c> when waiting helps.</summary>
-    private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
-    {
-        var lease = context.Lease;
-        if (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-        {
-            context.HttpContext.Response.Headers.RetryAfter = ((long)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        var detail = lease.TryGetMetadata(MetadataName.ReasonPhrase, out var reason) ? reason : "The quota of this API key is used up.";
-        await GatewayErrors.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, detail!);
-    }
+    public static IApplicationBuilder UseQuotas(this IApplicationBuilder app) => app.UseMiddleware<QuotaMiddleware>();
 }

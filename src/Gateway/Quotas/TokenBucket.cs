@@ -4,7 +4,8 @@ namespace Maestro.Gateway.Quotas;
 /// One token bucket held in memory, with the same whole-number arithmetic as the Redis script in
 /// <see cref="RedisTokenBuckets"/>: a full bucket to start with, refill for the time elapsed since the
 /// last take (a clock that goes back adds nothing), and a take only when every token the request
-/// costs is there. Thread-safe.
+/// costs is there. Thread-safe. A bucket that would be full by now holds nothing a new bucket would
+/// not: <see cref="TryRetire"/> then ends it, so its owner can forget it without changing a decision.
 /// </summary>
 internal sealed class TokenBucket
 {
@@ -12,6 +13,27 @@ internal sealed class TokenBucket
     private bool _started;
     private long _units;
     private long _stampMs;
+    private long _fullAtMs;
+    private bool _retired;
+
+    /// <summary>The decision, or <c>null</c> when the bucket was retired (the caller takes from a new one).</summary>
+    public QuotaDecision? TryTake(QuotaLimit limit, long cost, long nowMs)
+    {
+        lock (_gate)
+        {
+            return _retired ? null : Take(limit, cost, nowMs);
+        }
+    }
+
+    /// <summary>Retires the bucket when it would be full at <paramref name="nowMs"/>: nothing is lost by forgetting it.</summary>
+    public bool TryRetire(long nowMs)
+    {
+        lock (_gate)
+        {
+            _retired |= !_started || nowMs >= _fullAtMs;
+            return _retired;
+        }
+    }
 
     public QuotaDecision Take(QuotaLimit limit, long cost, long nowMs)
     {
@@ -40,11 +62,13 @@ internal sealed class TokenBucket
                 _units -= costUnits;
             }
 
+            var fullAfterMs = CeilingDivide(capacity - _units, limit.RequestsPerMinute);
+            _fullAtMs = _stampMs + fullAfterMs;
             return new QuotaDecision(
                 allowed,
                 _units / QuotaLimit.UnitsPerToken,
                 allowed ? 0 : CeilingDivide(costUnits - _units, limit.RequestsPerMinute),
-                CeilingDivide(capacity - _units, limit.RequestsPerMinute),
+                fullAfterMs,
                 Shared: false);
         }
     }

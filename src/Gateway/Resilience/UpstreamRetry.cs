@@ -1,3 +1,4 @@
+using System.Net;
 using Maestro.Gateway.Routing;
 using Maestro.Gateway.Telemetry;
 using Microsoft.Extensions.Options;
@@ -8,31 +9,48 @@ using Yarp.ReverseProxy.Model;
 namespace Maestro.Gateway.Resilience;
 
 /// <summary>
-/// Retries a proxied request once on another destination when the first never reached its service:
-/// the connection was refused or failed (always safe), or — for inference and reads, which have no
-/// side effects — the service dropped the connection before any response byte. The failed
-/// destination is taken out of rotation at once (passive health) until its active health check, or
-/// the reactivation period (<see cref="GatewayRoutingOptions.PassiveReactivation"/>, default 5 s), lets it back.
-/// YARP has no retry of its own.
+/// Retries a proxied request once when the first attempt never reached its service: the connection
+/// was refused or failed (always safe), or — for inference and reads, which have no side effects — the
+/// service dropped the connection before any response byte. With several destinations the failed one
+/// is taken out of rotation at once (passive health) until its active health check, or the
+/// reactivation period (<see cref="GatewayRoutingOptions.PassiveReactivation"/>, default 5 s), lets it
+/// back, and the retry goes to another. A cluster with a single destination (in Kubernetes: one Service
+/// address in front of every worker pod) never loses it: the retry goes to the same address on a fresh
+/// connection, which the Service may send to another pod. YARP has no retry of its own.
 /// </summary>
 /// <remarks>
-/// Only requests whose body can be replayed are retried: no body, or one of at most
-/// <see cref="MaxReplayableBodyBytes"/> (chunked inference bodies: up to
-/// <see cref="MaxChunkedInferenceBodyBytes"/>), buffered for that purpose. Larger bodies (model
-/// uploads) are forwarded as a stream and never retried.
+/// Only requests whose body can be replayed are retried: no body, one of a known length of at most
+/// <see cref="ReplayableBody.MaxBytes"/> (held in a pooled buffer), or a chunked inference body of up to
+/// <see cref="MaxChunkedInferenceBodyBytes"/>. Larger bodies (model uploads) are forwarded as a stream
+/// and never retried.
 /// </remarks>
 internal sealed partial class UpstreamRetry(
-    IDestinationHealthUpdater health, GatewayTelemetry telemetry, IOptions<GatewayRoutingOptions> options, ILogger<UpstreamRetry> logger)
+    IDestinationHealthUpdater health,
+    IHttpForwarder forwarder,
+    UpstreamLatency latency,
+    GatewayTelemetry telemetry,
+    IOptions<GatewayRoutingOptions> options,
+    ILogger<UpstreamRetry> logger) : IDisposable
 {
     private readonly TimeSpan _reactivation = options.Value.PassiveReactivation;
 
-    public const int MaxReplayableBodyBytes = 1024 * 1024;
+    // Connections that are never pooled: a retry to a single address must not reuse a connection to the instance that just failed.
+    private readonly HttpMessageInvoker _fresh = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        PooledConnectionLifetime = TimeSpan.Zero,
+        ConnectTimeout = TimeSpan.FromSeconds(15),
+    });
+
     public const int MaxChunkedInferenceBodyBytes = 10 * 1024 * 1024;
 
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
         var proxy = context.GetReverseProxyFeature();
-        var replayable = PrepareReplay(context.Request, proxy.Cluster.Config.ClusterId == GatewayRoutes.WorkerCluster);
+        var replayable = await PrepareReplayAsync(context, proxy.Cluster.Config.ClusterId == GatewayRoutes.WorkerCluster);
 
         // Load balancing narrows AvailableDestinations to the one it picks; keep the full list.
         var candidates = proxy.AvailableDestinations;
@@ -45,18 +63,20 @@ internal sealed partial class UpstreamRetry(
             return;
         }
 
-        if (proxy.Route.Cluster is { } cluster)
+        var cluster = proxy.Route.Cluster;
+        var single = cluster is null || cluster.Destinations.Count <= 1;
+        if (!single)
         {
-            health.SetPassive(cluster, failed, DestinationHealth.Unhealthy, _reactivation);
+            health.SetPassive(cluster!, failed, DestinationHealth.Unhealthy, _reactivation);
         }
 
-        var others = candidates.Where(destination => destination != failed).ToArray();
-        if (!replayable || others.Length == 0)
+        IReadOnlyList<DestinationState> others = single ? [failed] : [.. candidates.Where(destination => destination != failed)];
+        if (!replayable || others.Count == 0)
         {
             return;
         }
 
-        LogRetry(logger, proxy.Cluster.Config.ClusterId, failed.DestinationId, error.Error);
+        LogRetry(logger, proxy.Cluster.Config.ClusterId, failed.DestinationId, error.Error, single ? "the same address on a fresh connection" : "another");
         telemetry.UpstreamRetries.Add(1, new KeyValuePair<string, object?>("cluster", proxy.Cluster.Config.ClusterId));
         context.Features.Set<IForwarderErrorFeature>(null);
         context.Response.StatusCode = StatusCodes.Status200OK;
@@ -65,31 +85,45 @@ internal sealed partial class UpstreamRetry(
             context.Request.Body.Position = 0;
         }
 
+        if (single)
+        {
+            await latency.InvokeAsync(context, () => ForwardFreshAsync(context, proxy, failed).AsTask());
+            return;
+        }
+
         proxy.AvailableDestinations = others;
         proxy.ProxiedDestination = null;
         await next();
     }
 
-    /// <summary>
-    /// Buffers the body when it is small enough to send twice. A body without a length (chunked, as
-    /// many HTTP clients send JSON) is buffered only for inference, up to <see cref="MaxChunkedInferenceBodyBytes"/>.
-    /// </summary>
-    private static bool PrepareReplay(HttpRequest request, bool inference)
+    private ValueTask<ForwarderError> ForwardFreshAsync(HttpContext context, IReverseProxyFeature proxy, DestinationState destination)
     {
+        proxy.ProxiedDestination = destination;
+        return forwarder.SendAsync(context, destination.Model.Config.Address, _fresh,
+            proxy.Cluster.Config.HttpRequest ?? ForwarderRequestConfig.Empty, proxy.Route.Transformer);
+    }
+
+    /// <summary>
+    /// Makes the body replayable when it is small enough to send twice: a known length up to
+    /// <see cref="ReplayableBody.MaxBytes"/> into a pooled buffer; a body without a length (chunked, as
+    /// some HTTP clients send JSON) only for inference, up to <see cref="MaxChunkedInferenceBodyBytes"/>.
+    /// </summary>
+    private static async ValueTask<bool> PrepareReplayAsync(HttpContext context, bool inference)
+    {
+        var request = context.Request;
         if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
         {
             return true;
         }
 
-        if (request.ContentLength is > 0 and <= MaxReplayableBodyBytes)
+        if (request.Body.CanSeek || await ReplayableBody.OfAsync(context) is not null)
         {
-            request.EnableBuffering(bufferThreshold: MaxReplayableBodyBytes, bufferLimit: MaxReplayableBodyBytes);
             return true;
         }
 
         if (request.ContentLength is null && inference)
         {
-            request.EnableBuffering(bufferThreshold: MaxReplayableBodyBytes, bufferLimit: MaxChunkedInferenceBodyBytes);
+            request.EnableBuffering(bufferThreshold: ReplayableBody.MaxBytes, bufferLimit: MaxChunkedInferenceBodyBytes);
             return true;
         }
 
@@ -130,6 +164,8 @@ internal sealed partial class UpstreamRetry(
         return null;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Cluster} destination {Destination} failed before answering ({Error}); retrying on another.")]
-    private static partial void LogRetry(ILogger logger, string cluster, string destination, ForwarderError error);
+    public void Dispose() => _fresh.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Cluster} destination {Destination} failed before answering ({Error}); retrying on {Target}.")]
+    private static partial void LogRetry(ILogger logger, string cluster, string destination, ForwarderError error, string target);
 }

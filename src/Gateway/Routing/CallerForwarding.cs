@@ -21,7 +21,7 @@ internal static class CallerForwarding
         context.AddRequestHeaderRemove(CallerHeader);
         context.AddRequestTransform(transform =>
         {
-            var caller = transform.HttpContext.User.FindFirst(GatewayClaims.KeyId)?.Value;
+            var caller = GatewayClaims.KeyIdOf(transform.HttpContext.User);
             if (!string.IsNullOrEmpty(caller))
             {
                 transform.ProxyRequest.Headers.TryAddWithoutValidation(CallerHeader, caller);

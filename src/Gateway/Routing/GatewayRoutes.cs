@@ -99,6 +99,8 @@ internal static class GatewayRoutes
         Destinations = new Dictionary<string, DestinationConfig> { [id] = new() { Address = address } },
         HealthCheck = new()
         {
+            // Health never empties a cluster: when no destination is healthy (the only one, a Kubernetes Service address, included), all are tried.
+            AvailableDestinationsPolicy = "HealthyOrPanic",
             Passive = new() { Enabled = true },
             Active = new() { Enabled = healthCheckInterval is not null, Interval = healthCheckInterval, Timeout = TimeSpan.FromSeconds(2), Path = "/alive" },
         },

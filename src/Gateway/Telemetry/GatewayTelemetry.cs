@@ -24,6 +24,8 @@ internal sealed class GatewayTelemetry : IDisposable
             description: "Time from forwarding a request to a service until its response is relayed, by cluster and outcome.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = UpstreamBuckets });
+        AuthFailureLimits = _meter.CreateCounter<long>("maestro.gateway.auth.failure_limited",
+            description: "Requests refused (429) because their client address had too many failed authentications, by store (shared: Redis; local: this instance).");
     }
 
     /// <summary>Seconds: sub-millisecond hops up to slow uploads.</summary>
@@ -40,6 +42,8 @@ internal sealed class GatewayTelemetry : IDisposable
 
     public Histogram<double> UpstreamDuration { get; }
 
+    public Counter<long> AuthFailureLimits { get; }
+
     public void QuotaDecided(string plan, bool allowed, bool shared) =>
         QuotaDecisions.Add(1,
             new KeyValuePair<string, object?>("plan", plan),
@@ -51,6 +55,9 @@ internal sealed class GatewayTelemetry : IDisposable
 
     public void AuthenticationFailed(string reason) =>
         AuthenticationFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void AuthFailureLimited(bool shared) =>
+        AuthFailureLimits.Add(1, new KeyValuePair<string, object?>("store", shared ? "shared" : "local"));
 
     public void Dispose() => _meter.Dispose();
 }

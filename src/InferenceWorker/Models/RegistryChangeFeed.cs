@@ -14,7 +14,9 @@ namespace Maestro.InferenceWorker.Models;
 /// <c>ConnectionStrings:redis</c> is set it also subscribes to <see cref="ChangeFeed.Channel"/> on the
 /// service's <see cref="RedisConnection"/>, where the registry publishes each change as it commits, and
 /// reacts at once; polling stays as the reliable path that
-/// catches whatever a lost message missed. A registry without the feed (404) leaves the repository on
+/// catches whatever a lost message missed. A worker further behind than the registry keeps changes
+/// (<see cref="ChangePage.BehindWindow"/>: retention pruned some it had not read) re-reads each model
+/// it serves instead of missing one. A registry without the feed (404) leaves the repository on
 /// its own timer; an unreachable registry changes nothing, and the models loaded keep serving.
 /// </summary>
 internal sealed partial class RegistryChangeFeed(
@@ -63,12 +65,8 @@ internal sealed partial class RegistryChangeFeed(
                     return;
                 }
 
+                await RereadServedAsync(cancellationToken);
                 _since = start!.LastSequence;
-                foreach (var name in models.Loaded.Select(m => m.Name).Distinct())
-                {
-                    await models.OnChangedAsync(name, cancellationToken);
-                }
-
                 return;
             }
 
@@ -80,7 +78,17 @@ internal sealed partial class RegistryChangeFeed(
                     return;
                 }
 
-                foreach (var change in page!.Changes)
+                if (page!.BehindWindow)
+                {
+                    // The registry no longer keeps every change after our position: whatever was missed,
+                    // re-reading each served model finds it. Then go on from where the feed stood.
+                    LogBehindWindow(logger, _since.Value, page.PrunedThrough);
+                    await RereadServedAsync(cancellationToken);
+                    _since = page.LastSequence;
+                    return;
+                }
+
+                foreach (var change in page.Changes)
                 {
                     // The position moves only past changes acted on, so a failure is retried next time.
                     await models.OnChangedAsync(change.Model, cancellationToken);
@@ -96,6 +104,15 @@ internal sealed partial class RegistryChangeFeed(
         catch (RegistryUnavailableException ex)
         {
             LogUnreachable(logger, ex.Message);
+        }
+    }
+
+    /// <summary>Has the repository re-resolve every model it serves (normally none at start).</summary>
+    private async Task RereadServedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var name in models.Loaded.Select(m => m.Name).Distinct())
+        {
+            await models.OnChangedAsync(name, cancellationToken);
         }
     }
 
@@ -190,6 +207,9 @@ internal sealed partial class RegistryChangeFeed(
             }
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The registry's change feed no longer keeps changes after {Since} (pruned through {PrunedThrough}): re-reading every served model.")]
+    private static partial void LogBehindWindow(ILogger logger, long since, long prunedThrough);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registry changes: {Mode}.")]
     private static partial void LogMode(ILogger logger, string mode);

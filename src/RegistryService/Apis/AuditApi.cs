@@ -27,7 +27,7 @@ public static class AuditApi
             .WithTags("Change feed")
             .WithName("ListChanges")
             .WithSummary("Changes that can alter which version serves a model, after a sequence number")
-            .WithDescription($"Changes with sequence > since (default 0), oldest first, at most max_results (1 to {MaxChanges}, default {MaxChanges}); last_sequence is the highest sequence stored. Kinds: version_created, stage_changed, alias_set, alias_deleted, version_deleted, model_deleted, model_renamed. With Redis configured each change is also published, as the same JSON object, on channel `{ChangeFeed.Channel}`.")
+            .WithDescription($"Changes with sequence > since (default 0), oldest first, at most max_results (1 to {MaxChanges}, default {MaxChanges}); last_sequence is the highest sequence stored. The feed keeps changes for Registry:ChangeFeed:Retention (7 days or 100,000 rows, whichever keeps less): pruned_through is the highest sequence deleted, and behind_window is true when since is older than that — changes may be missing, so re-read every model you follow, then continue from last_sequence. Kinds: version_created, stage_changed, alias_set, alias_deleted, version_deleted, model_deleted, model_renamed. With Redis configured each change is also published, as the same JSON object, on channel `{ChangeFeed.Channel}`.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }

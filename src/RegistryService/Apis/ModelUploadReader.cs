@@ -29,7 +29,8 @@ internal static class ModelUploadReader
         try
         {
             string? description = null;
-            var reader = new MultipartReader(boundary, body);
+            // Large reads: the file section is hashed and written a megabyte at a time, not 4 KiB.
+            var reader = new MultipartReader(boundary, body, ArtifactStore.BufferBytes);
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))

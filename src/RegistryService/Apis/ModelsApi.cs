@@ -266,11 +266,10 @@ public static class ModelsApi
             {
                 activity?.SetTag("maestro.model", name);
                 activity?.SetTag("maestro.artifact.size", file.SizeBytes);
-                inspection = OnnxModelInspector.Inspect(file.Path);
+                (file, inspection) = await artifacts.InspectAndFlushAsync(file);
             }
 
-            artifacts.Commit(file);
-            var added = versions.Add(name, upload.Description, file.Sha256, file.SizeBytes, inspection);
+            var added = versions.Add(name, upload.Description, file.Sha256, file.SizeBytes, inspection, placeArtifact: () => artifacts.Commit(file));
             return added.Value is { } version
                 ? (TypedResults.Created($"/api/v1/models/{name}/versions/{version.Version}", version), "accepted")
                 : (RegistryErrors.Problem(added.Outcome, name), "not_found");

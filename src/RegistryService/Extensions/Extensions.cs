@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Maestro.RegistryService.Infrastructure;
+using Maestro.RegistryService.Infrastructure.Postgres;
 using Maestro.RegistryService.Infrastructure.Sqlite;
 using Maestro.RegistryService.ModelCards;
 using Maestro.RegistryService.Telemetry;
@@ -17,6 +18,7 @@ internal static class Extensions
     {
         builder.AddValidatedOptions<RegistryOptions>(RegistryOptions.SectionName);
         builder.AddValidatedOptions<ModelCardOptions>(ModelCardOptions.SectionName);
+        builder.AddValidatedOptions<ChangeFeedRetentionOptions>(ChangeFeedRetentionOptions.SectionName);
         builder.Services.Configure<RedisConnectionOptions>(redis =>
             redis.WhileUnavailable = "registry changes are not published there (GET /api/v1/changes lists them)");
 
@@ -33,7 +35,7 @@ internal static class Extensions
 
         builder.Services.AddSingleton<RegistryTelemetry>();
         builder.Services.AddSingleton<ArtifactStore>();
-        builder.Services.AddSingleton<IRegistryDatabase>(provider => SqliteRegistryDatabase.Create(provider.GetRequiredService<IOptions<RegistryOptions>>()));
+        builder.Services.AddRegistryDatabase();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<AuditActor>();
         builder.Services.AddChangePublisher();
@@ -46,8 +48,24 @@ internal static class Extensions
         builder.Services.AddSingleton<ModelCardFonts>();
         builder.Services.AddSingleton<ModelCardPdfRenderer>();
         builder.Services.AddHostedService<StoreInitializer>();
+        builder.Services.AddHostedService<ChangeFeedRetention>();
         builder.Services.AddHealthChecks().AddCheck<RegistryStoreHealthCheck>("store");
         builder.Services.AddOpenApi();
+    }
+
+    /// <summary>
+    /// The database <c>ConnectionStrings:registry</c> names (<see cref="RegistryStorage"/>): PostgreSQL, or
+    /// SQLite under the data directory. Opened (and migrated) when the host starts (<see cref="StoreInitializer"/>).
+    /// </summary>
+    private static void AddRegistryDatabase(this IServiceCollection services)
+    {
+        services.AddSingleton(provider =>
+            RegistryStorage.Parse(provider.GetRequiredService<IConfiguration>().GetConnectionString(RegistryStorage.ConnectionName)));
+        services.AddSingleton<IRegistryDatabase>(provider => provider.GetRequiredService<RegistryStorage>() switch
+        {
+            { Backend: RegistryBackend.PostgreSql, ConnectionString: { } connectionString } => new PostgresRegistryDatabase(connectionString),
+            _ => SqliteRegistryDatabase.Create(provider.GetRequiredService<IOptions<RegistryOptions>>()),
+        });
     }
 
     /// <summary>With Redis configured, committed changes are also published there; otherwise they are only listed.</summary>

@@ -64,8 +64,41 @@ internal sealed class AuditStore(IRegistryDatabase database)
         }
 
         var last = Convert.ToInt64(Scalar(connection, transaction, "SELECT COALESCE(MAX(sequence), 0) FROM changes"));
-        return new ChangePage(changes, last);
+        var pruned = PrunedThrough(connection, transaction);
+        return new ChangePage(changes, Math.Max(last, pruned), pruned, since < pruned);
     }
+
+    /// <summary>
+    /// Change-feed retention: deletes the changes older than <paramref name="before"/> (Unix ms) and those
+    /// beyond the newest <paramref name="maxRows"/>, whichever deletes more, always from the oldest on
+    /// (what is kept is every change after one sequence), and records the highest sequence deleted so
+    /// a reader further behind learns it (<see cref="ChangePage.BehindWindow"/>). Under the write lock,
+    /// so a change being committed is never between the two. Returns how many rows went.
+    /// </summary>
+    public int PruneChanges(long before, int maxRows)
+    {
+        using var connection = database.Open();
+        using var transaction = database.Dialect.BeginWrite(connection);
+        var byAge = Convert.ToInt64(Scalar(connection, transaction,
+            "SELECT COALESCE(MAX(sequence), 0) FROM changes WHERE timestamp < @before", ("@before", before)));
+        var byCount = Scalar(connection, transaction,
+            "SELECT sequence FROM changes ORDER BY sequence DESC LIMIT 1 OFFSET @keep", ("@keep", maxRows)) is { } beyond
+            ? Convert.ToInt64(beyond)
+            : 0;
+        var through = Math.Max(byAge, byCount);
+        if (through <= PrunedThrough(connection, transaction))
+        {
+            return 0;
+        }
+
+        var deleted = Execute(connection, transaction, "DELETE FROM changes WHERE sequence <= @through", ("@through", through));
+        Execute(connection, transaction, "UPDATE change_retention SET pruned_through = @through", ("@through", through));
+        transaction.Commit();
+        return deleted;
+    }
+
+    private static long PrunedThrough(DbConnection connection, DbTransaction transaction) =>
+        Convert.ToInt64(Scalar(connection, transaction, "SELECT COALESCE(MAX(pruned_through), 0) FROM change_retention"));
 
     private static List<RegistryEvent> ReadEvents(DbConnection connection, DbTransaction? transaction, string where, params (string Name, object? Value)[] parameters)
     {

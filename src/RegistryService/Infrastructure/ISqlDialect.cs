@@ -38,4 +38,11 @@ internal interface ISqlDialect
 
     /// <summary>A transaction for reads that must see one state, without taking the write lock.</summary>
     DbTransaction BeginRead(DbConnection connection);
+
+    /// <summary>
+    /// A transaction that holds the registry's one write lock until it ends, across every process on
+    /// the database: writes happen one at a time, each sees every write committed before it, and
+    /// change-feed sequences are committed in the order they are handed out.
+    /// </summary>
+    DbTransaction BeginWrite(DbConnection connection);
 }

@@ -7,7 +7,8 @@ using static Maestro.RegistryService.Infrastructure.Sql;
 namespace Maestro.RegistryService.Infrastructure;
 
 /// <summary>
-/// One change to the registry: a transaction on a connection of its own, which records in that same
+/// One change to the registry: a transaction on a connection of its own, holding the registry's write
+/// lock (<see cref="ISqlDialect.BeginWrite"/>) until it ends, which records in that same
 /// transaction what changed — audit events (<see cref="Event"/>) and change-feed entries
 /// (<see cref="Change"/>) — so either all of it is stored or none. <see cref="Commit"/> commits, then
 /// hands the change-feed entries to the publisher. Every store method that changes something runs in one
@@ -26,10 +27,10 @@ internal sealed class RegistryWrite : IDisposable
     private readonly IChangePublisher _publisher;
     private readonly List<RegistryChange> _changes = [];
 
-    public RegistryWrite(DbConnection connection, long now, string actor, IChangePublisher publisher)
+    public RegistryWrite(DbConnection connection, DbTransaction transaction, long now, string actor, IChangePublisher publisher)
     {
         Connection = connection;
-        Transaction = connection.BeginTransaction();
+        Transaction = transaction;
         Now = now;
         Actor = actor;
         _publisher = publisher;

@@ -14,8 +14,20 @@ internal sealed class RegistryWrites(IRegistryDatabase database, TimeProvider ti
     public IRegistryDatabase Database => database;
 
     /// <summary>Starts a change: see <see cref="RegistryWrite"/>.</summary>
-    public RegistryWrite Begin() =>
-        new(database.Open(), time.GetUtcNow().ToUnixTimeMilliseconds(), actor?.Current ?? AuditActor.Anonymous, publisher ?? NoChangePublisher.Instance);
+    public RegistryWrite Begin()
+    {
+        var connection = database.Open();
+        try
+        {
+            return new(connection, database.Dialect.BeginWrite(connection), time.GetUtcNow().ToUnixTimeMilliseconds(),
+                actor?.Current ?? AuditActor.Anonymous, publisher ?? NoChangePublisher.Instance);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>
     /// A change to an existing model: <see cref="StoreOutcome.ModelNotFound"/> when there is none, else

@@ -12,7 +12,7 @@ internal sealed partial class StoreInitializer(IServiceProvider services, ILogge
     {
         var versions = services.GetRequiredService<VersionStore>();
         var artifacts = services.GetRequiredService<ArtifactStore>();
-        var deleted = artifacts.DeleteUnreferenced(versions.ReferencedArtifacts());
+        var deleted = versions.DeleteUnreferencedArtifacts(artifacts);
         if (deleted > 0)
         {
             LogUnreferencedDeleted(logger, deleted);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using Maestro.Contracts;
 using Maestro.RegistryService.Model;
@@ -16,12 +17,16 @@ internal sealed class VersionStore(RegistryWrites writes)
     private IRegistryDatabase Database => writes.Database;
 
     /// <summary>
-    /// Records a new version whose artifact is already in the artifact store: <see cref="StoreOutcome.ModelNotFound"/>
+    /// Records a new version whose artifact is in the artifact store, or is put there by
+    /// <paramref name="placeArtifact"/>, which runs inside the write (under the write lock), once the
+    /// model is known to exist: so the start-up clean-up of unreferenced artifacts, which takes the
+    /// same lock, never finds the file placed but not yet referenced. <see cref="StoreOutcome.ModelNotFound"/>
     /// when the model does not exist. <paramref name="alsoWrite"/> adds rows about the new version
     /// number in the same transaction.
     /// </summary>
     public StoreResult<ModelVersion> Add(
-        string name, string? description, string sha256, long sizeBytes, ModelInspection inspection, Action<RegistryWrite, int>? alsoWrite = null)
+        string name, string? description, string sha256, long sizeBytes, ModelInspection inspection,
+        Action<RegistryWrite, int>? alsoWrite = null, Action? placeArtifact = null)
     {
         using var write = writes.Begin();
         var number = Scalar(write.Connection, write.Transaction, "SELECT next_version FROM models WHERE name = @name", ("@name", name));
@@ -29,6 +34,8 @@ internal sealed class VersionStore(RegistryWrites writes)
         {
             return StoreOutcome.ModelNotFound;
         }
+
+        placeArtifact?.Invoke();
 
         var version = Convert.ToInt32(number);
         Execute(write.Connection, write.Transaction, "UPDATE models SET next_version = @next WHERE name = @name",
@@ -223,11 +230,36 @@ internal sealed class VersionStore(RegistryWrites writes)
         return (versions, (versions[^1].Name, versions[^1].Version));
     }
 
+    /// <summary>
+    /// Deletes the artifact files no version refers to (<see cref="ArtifactStore.DeleteUnreferenced"/>)
+    /// under the write lock, which an upload holds from moving its file into place until its version
+    /// is committed: a file another registry process is just adding is never taken for an orphan.
+    /// Looks first without the lock, so a start with nothing to delete does not wait for writers.
+    /// </summary>
+    public int DeleteUnreferencedArtifacts(ArtifactStore artifacts)
+    {
+        if (artifacts.Unreferenced(ReferencedArtifacts()).Count == 0)
+        {
+            return 0;
+        }
+
+        using var connection = Database.Open();
+        using var transaction = Database.Dialect.BeginWrite(connection);
+        var deleted = artifacts.DeleteUnreferenced(ReferencedArtifacts(connection, transaction));
+        transaction.Commit();
+        return deleted;
+    }
+
     /// <summary>The SHA-256 of every version's artifact.</summary>
     public HashSet<string> ReferencedArtifacts()
     {
         using var connection = Database.Open();
-        using var command = Command(connection, null, "SELECT DISTINCT sha256 FROM versions");
+        return ReferencedArtifacts(connection, null);
+    }
+
+    private static HashSet<string> ReferencedArtifacts(DbConnection connection, DbTransaction? transaction)
+    {
+        using var command = Command(connection, transaction, "SELECT DISTINCT sha256 FROM versions");
         using var reader = command.ExecuteReader();
         var referenced = new HashSet<string>(StringComparer.Ordinal);
         while (reader.Read())

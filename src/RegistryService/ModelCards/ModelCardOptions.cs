@@ -10,12 +10,4 @@ public sealed class ModelCardOptions
     /// /usr/share/fonts/truetype/dejavu/ (Debian's fonts-dejavu-core). Optional.
     /// </summary>
     public string? FontDirectory { get; set; }
-
-    /// <summary>
-    /// The license model card PDFs are made under: PDFsharp 6.5 refuses to work until its user picks
-    /// one. <c>AGPL</c> selects PDFsharp's free AGPL-3.0 license (whose terms then reach the registry
-    /// as a network service); anything else is loaded as a commercial license key. Unset, PDF
-    /// generation answers 503 and every other model card endpoint works.
-    /// </summary>
-    public string? PdfSharpLicense { get; set; }
 }

@@ -1,5 +1,4 @@
 using Maestro.RegistryService.Model;
-using Microsoft.Extensions.Options;
 using PdfSharp.Pdf;
 
 namespace Maestro.RegistryService.ModelCards;
@@ -8,21 +7,16 @@ namespace Maestro.RegistryService.ModelCards;
 /// A model card as a PDF for a person: title and descriptions, a table of the registry's facts,
 /// the stage history, tags, the signature, then every section under its heading.
 /// </summary>
-internal sealed class ModelCardPdfRenderer(ModelCardFonts fonts, IOptions<ModelCardOptions> options)
+internal sealed class ModelCardPdfRenderer(ModelCardFonts fonts)
 {
     public const string ContentType = "application/pdf";
 
     /// <summary>
-    /// <c>null</c> when PDFs can be made; otherwise what the operator has to do first (pick a
-    /// PDFsharp license, install fonts-dejavu-core).
+    /// <c>null</c> when PDFs can be made; otherwise what the operator has to do first (install
+    /// fonts-dejavu-core or point Registry:FontDirectory at the fonts).
     /// </summary>
     public string? CheckReady()
     {
-        if (PdfSharpLicensing.Apply(options.Value.PdfSharpLicense) is { } license)
-        {
-            return license;
-        }
-
         return fonts.TryInstall()
             ? null
             : $"No font to write the PDF with: DejaVuSans.ttf is in none of {string.Join(", ", fonts.Directories)}. "
@@ -32,7 +26,6 @@ internal sealed class ModelCardPdfRenderer(ModelCardFonts fonts, IOptions<ModelC
     /// <summary>The PDF's bytes. Call <see cref="CheckReady"/> first.</summary>
     public byte[] Render(ModelCard card)
     {
-
         using var document = new PdfDocument();
         document.Info.Title = $"Model card: {card.Name} v{card.Version}";
         document.Info.Subject = "Model card";

@@ -14,6 +14,8 @@ public sealed class AppHostOptionsTests
         Assert.Equal(2, options.Workers);
         Assert.Equal(18888, options.DashboardPort);
         Assert.True(options.Seed);
+        Assert.False(options.Postgres);
+        Assert.Equal(1, options.RegistryReplicas);
         Assert.Equal(Path.Combine(Environment.CurrentDirectory, "maestro-data"), options.DataDirectory);
     }
 
@@ -26,6 +28,25 @@ public sealed class AppHostOptionsTests
 
         Assert.Equal((9001, 3, "/tmp/x", false, 19000), (options.Port, options.Workers, options.DataDirectory, options.Seed, options.DashboardPort));
         Assert.False(options.Publishing);
+    }
+
+    [Fact]
+    public void TryParse_PostgresWithRegistryReplicas_IsApplied()
+    {
+        Assert.True(AppHostOptions.TryParse(["--postgres", "--registry-replicas", "3"], out var options, out var error));
+
+        Assert.Null(error);
+        Assert.True(options.Postgres);
+        Assert.Equal(3, options.RegistryReplicas);
+    }
+
+    [Fact]
+    public void TryParse_RegistryReplicasWithoutPostgres_FailsSayingItNeedsPostgres()
+    {
+        Assert.False(AppHostOptions.TryParse(["--registry-replicas", "2"], out _, out var error));
+
+        Assert.Contains("--registry-replicas 2 needs --postgres", error);
+        Assert.True(AppHostOptions.TryParse(["--registry-replicas", "1"], out _, out _), "one replica is SQLite's case: allowed");
     }
 
     [Fact]
@@ -46,6 +67,8 @@ public sealed class AppHostOptionsTests
     [InlineData(new[] { "--dashboard-port", "-1" }, "--dashboard-port")]
     [InlineData(new[] { "--data-dir" }, "--data-dir")]
     [InlineData(new[] { "--frobnicate" }, "--frobnicate")]
+    [InlineData(new[] { "--postgres", "--registry-replicas", "0" }, "--registry-replicas")]
+    [InlineData(new[] { "--postgres", "--registry-replicas" }, "--registry-replicas")]
     [InlineData(new[] { "--operation" }, "--operation")]
     [InlineData(new[] { "--port", "9000", "--dashboard-port", "9000" }, "different ports")]
     public void TryParse_BadArgument_FailsNamingIt(string[] args, string named)

@@ -56,8 +56,7 @@ public sealed class ContainerPlatform : IAsyncLifetime
 
         await Podman.MustAsync("network", "create", Network);
         await StartAsync("redis", "localhost/maestro/redis:bookworm", []);
-        // PDFsharp makes model card PDFs only once a license is chosen; the tests choose AGPL, as the registry's own do.
-        await StartAsync("registry", DeployFiles.Image("registry"), ["-e", "Registry__PdfSharpLicense=AGPL"]);
+        await StartAsync("registry", DeployFiles.Image("registry"), []);
         await StartAsync("worker", DeployFiles.Image("worker"), []);
         await StartAsync("gateway", DeployFiles.Image("gateway"),
         [

@@ -13,7 +13,8 @@ namespace Maestro.Deploy.Tests.K8s;
 /// variables name the pods' own DNS names; one replica each; ports published on free loopback ports
 /// (it would otherwise publish every containerPort on the host); the Secrets become podman secrets
 /// (podman 4.3 cannot read the ones it makes from YAML); Redis (a StatefulSet, which it does not
-/// play) is a container answering to the dev overlay's <c>redis</c>. Names are prefixed per run.
+/// play) is a container answering to the dev overlay's <c>redis</c>; PostgreSQL (a StatefulSet on a
+/// public image) is left out, so the registry runs on SQLite. Names are prefixed per run.
 /// </summary>
 [Collection(ContainersCollection.Name)]
 public sealed class KubePlayTests(ContainerPlatform platform)
@@ -37,6 +38,13 @@ public sealed class KubePlayTests(ContainerPlatform platform)
         foreach (var secret in secrets)
         {
             Rename(deployments, "secretKeyRef", secret.Name(), $"{prefix}-{secret.Name()}");
+
+            // PostgreSQL is a StatefulSet too, and its public image cannot be pulled here: without the
+            // key (the registry's secretKeyRef is optional) the one dev registry keeps SQLite under /data.
+            if (secret.Name().StartsWith("maestro-connection-strings", StringComparison.Ordinal))
+            {
+                secret["data"]!.AsObject().Remove("registry");
+            }
         }
 
         Rename(deployments, "configMapRef", "maestro-config", $"{prefix}-config");

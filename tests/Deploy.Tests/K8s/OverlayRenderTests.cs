@@ -185,7 +185,7 @@ public sealed class OverlayRenderTests
             var annotations = deployment["spec"]!["template"]!["metadata"]!["annotations"]!.AsObject();
             Assert.Equal("/metrics", annotations["prometheus.io/path"]!.ToString());
             Assert.Equal("8080", annotations["prometheus.io/port"]!.ToString());
-            // The gateway's /metrics needs an admin key, which annotation-driven scraping cannot send.
+            // The gateway's /metrics needs a key, which annotation-driven scraping does not send (its own job does).
             Assert.Equal(service == "gateway" ? "false" : "true", annotations["prometheus.io/scrape"]!.ToString());
         }
     }

@@ -1,4 +1,5 @@
 using Maestro.Deploy.Tests.Tools;
+using Maestro.Testing;
 
 namespace Maestro.Deploy.Tests.K8s;
 

@@ -93,6 +93,19 @@ public sealed partial class ApiKeysApiTests(GatewayHost gateway) : IClassFixture
     }
 
     [Fact]
+    public async Task Create_UnknownCharset_Returns415ProblemSayingSendUtf8()
+    {
+        // Found by the fuzz test (tests/EndToEnd.Tests/Fuzz): this was a 500.
+        using var request = GatewayHost.Authenticated(HttpMethod.Post, "/admin/api-keys");
+        request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"name": "x", "scopes": ["predict"]}"""));
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-99");
+
+        var problem = await HttpAssert.ProblemAsync(await gateway.Client.SendAsync(request), HttpStatusCode.UnsupportedMediaType);
+
+        Assert.Contains("charset 'utf-99'", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Create_NotJson_Returns415ProblemAskingForJson()
     {
         using var request = GatewayHost.Authenticated(HttpMethod.Post, "/admin/api-keys");

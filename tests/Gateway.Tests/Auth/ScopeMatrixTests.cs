@@ -4,7 +4,10 @@ using Maestro.Testing;
 
 namespace Maestro.Gateway.Tests.Auth;
 
-/// <summary>Every kind of route against a key of every scope: exactly the route's scope gets through, the rest get a 403 naming it.</summary>
+/// <summary>
+/// Every kind of route against a key of every scope: exactly the route's scope (or admin, for /metrics)
+/// gets through, the rest get a 403 naming it.
+/// </summary>
 public sealed class ScopeMatrixTests(ScopedKeysGatewayHost gateway) : IClassFixture<ScopedKeysGatewayHost>
 {
     private static readonly (string Method, string Path, string Scope)[] RouteKinds =
@@ -30,7 +33,7 @@ public sealed class ScopeMatrixTests(ScopedKeysGatewayHost gateway) : IClassFixt
         ("GET", "/admin/api-keys", Scopes.Admin),
         ("POST", "/admin/api-keys", Scopes.Admin),
         ("DELETE", "/admin/api-keys/key_none", Scopes.Admin),
-        ("GET", "/metrics", Scopes.Admin),
+        ("GET", "/metrics", Scopes.Metrics),
     ];
 
     public static TheoryData<string, string, string, string> Matrix()
@@ -53,7 +56,7 @@ public sealed class ScopeMatrixTests(ScopedKeysGatewayHost gateway) : IClassFixt
     {
         using var response = await gateway.Client.SendAsync(ApiKeyAdmin.WithKey(new HttpMethod(method), path, gateway.KeyWith(held)));
 
-        if (held == needed)
+        if (Scopes.Includes(held, needed))
         {
             Assert.NotEqual(HttpStatusCode.Unauthorized, response.StatusCode);
             Assert.NotEqual(HttpStatusCode.Forbidden, response.StatusCode);
@@ -73,6 +76,8 @@ public sealed class ScopeMatrixTests(ScopedKeysGatewayHost gateway) : IClassFixt
     [InlineData(Scopes.ModelsRead, "GET", "/api/v1/models", HttpStatusCode.OK)]
     [InlineData(Scopes.ModelsRead, "POST", "/api/v1/models", HttpStatusCode.Forbidden)]
     [InlineData(Scopes.ModelsWrite, "GET", "/admin/api-keys", HttpStatusCode.Forbidden)]
+    [InlineData(Scopes.Metrics, "GET", "/metrics", HttpStatusCode.OK)]
+    [InlineData(Scopes.Metrics, "GET", "/admin/api-keys", HttpStatusCode.Forbidden)]
     public async Task Authorize_BearerTokenOfAKey_SameScopesAsTheKey(string scope, string method, string path, HttpStatusCode expected)
     {
         var token = await ApiKeyAdmin.TokenAsync(gateway.Client, gateway.KeyWith(scope));
@@ -84,6 +89,7 @@ public sealed class ScopeMatrixTests(ScopedKeysGatewayHost gateway) : IClassFixt
     [InlineData(Scopes.ModelsRead)]
     [InlineData(Scopes.Predict)]
     [InlineData(Scopes.Admin)]
+    [InlineData(Scopes.Metrics)]
     public async Task IssueToken_AnyValidKey_Gets200(string scope)
     {
         Assert.NotEmpty((await ApiKeyAdmin.TokenAsync(gateway.Client, gateway.KeyWith(scope))).AccessToken);

@@ -7,7 +7,7 @@ using Yarp.ReverseProxy.Configuration;
 
 namespace Maestro.Gateway.Tests.Routing;
 
-/// <summary><c>Gateway:Routing</c> and <c>Gateway:Cors</c>: bound, validated at start, and what the proxy's clusters are made of.</summary>
+/// <summary><c>Gateway:Routing</c>, <c>Gateway:Cors</c> and <c>Gateway:TrustedProxies</c>: bound, validated at start, and what the proxy's clusters are made of.</summary>
 public sealed class GatewayRoutingOptionsTests
 {
     [Fact]
@@ -54,6 +54,19 @@ public sealed class GatewayRoutingOptionsTests
         var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
 
         Assert.Contains($"Gateway:Cors:AllowedOrigins:1 is '{origin}', not an origin", error.Message);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.0/33")]
+    [InlineData("ingress.internal")]
+    public async Task Start_TrustedProxyNotAnAddressOrNetwork_FailsNamingTheSetting(string network)
+    {
+        await using var factory = Gateway(("Gateway:TrustedProxies:Networks:0", network));
+
+        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+
+        Assert.Contains("Gateway:TrustedProxies", error.Message);
+        Assert.Contains($"'{network}' is neither an IP address nor a CIDR network", error.Message);
     }
 
     private static WebApplicationFactory<Program> Gateway(params (string Key, string Value)[] settings) =>

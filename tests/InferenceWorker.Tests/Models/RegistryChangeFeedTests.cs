@@ -16,6 +16,8 @@ public sealed class RegistryChangeFeedTests
 {
     private const string Name = "followed";
 
+    private static readonly System.Text.Json.JsonSerializerOptions RegistryJson = Maestro.InferenceWorker.Registry.RegistryClient.Json;
+
     [Fact]
     public async Task Predict_PromotionPublishedOnRedis_ServesTheNewVersionWithoutWaitingForAPoll()
     {
@@ -48,6 +50,43 @@ public sealed class RegistryChangeFeedTests
         await host.TransitionAsync(Name, 2, "Production");
 
         host.Time.Advance(WorkerHost.RefreshInterval);
+        Assert.Equal("2", await WaitForVersionAsync(host, "2"));
+    }
+
+    [Fact]
+    public async Task Predict_PromotionPrunedWhileTheWorkerWasBehindTheRetentionWindow_StillReachesIt()
+    {
+        // The registry keeps one change and prunes every second of its (real) clock.
+        await using var host = new WorkerHost(registrySettings: new Dictionary<string, string>
+        {
+            ["Registry:ChangeFeed:Retention:MaxRows"] = "1",
+            ["Registry:ChangeFeed:Retention:Interval"] = "00:00:01",
+        });
+        var repository = host.WorkerServices.GetRequiredService<ModelRepository>();
+        await ModelBatcherTests.WaitUntil(() => repository.FollowsChangeFeed);
+        await host.UploadAsync(Name, "fraud-detector.onnx");
+        Assert.Equal("1", await ServingVersionAsync(host));
+        var position = (await host.Registry.GetFromJsonAsync<ChangePage>("/api/v1/changes", RegistryJson))!.LastSequence;
+
+        // While the worker's clock stands still (no poll), the promotion happens and is pruned away:
+        // the one change kept is another model's.
+        await host.UploadAsync(Name, "fraud-detector-v2.onnx");
+        await host.TransitionAsync(Name, 2, "Production");
+        await host.UploadAsync("unrelated", "fraud-detector.onnx");
+        for (var attempt = 0; ; attempt++)
+        {
+            var page = (await host.Registry.GetFromJsonAsync<ChangePage>($"/api/v1/changes?since={position}", RegistryJson))!;
+            if (page.BehindWindow && page.Changes.All(change => change.Model != Name))
+            {
+                break;
+            }
+
+            Assert.True(attempt < 300, "the registry did not prune the promotion within 30 s");
+            await Task.Delay(100);
+        }
+
+        host.Time.Advance(WorkerHost.RefreshInterval);
+
         Assert.Equal("2", await WaitForVersionAsync(host, "2"));
     }
 

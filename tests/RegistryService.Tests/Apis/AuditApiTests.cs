@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Maestro.RegistryService.Tests.Apis;
 
 /// <summary><c>GET /api/v1/models/{name}/events</c> (the audit trail) and <c>GET /api/v1/changes</c> (the change feed).</summary>
-public sealed class AuditApiTests(RegistryFactory factory) : IClassFixture<RegistryFactory>
+public abstract class AuditApiTests(RegistryFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -226,4 +226,8 @@ public sealed class AuditApiTests(RegistryFactory factory) : IClassFixture<Regis
 
     private static int? Number(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetInt32() : null;
+
+    public sealed class OnSqlite(RegistryFactory factory) : AuditApiTests(factory), IClassFixture<RegistryFactory>;
+
+    public sealed class OnPostgres(PostgresRegistryFactory factory) : AuditApiTests(factory), IClassFixture<PostgresRegistryFactory>;
 }

@@ -9,7 +9,7 @@ using StackExchange.Redis;
 namespace Maestro.RegistryService.Tests.Apis;
 
 /// <summary>With <c>ConnectionStrings:redis</c> set, each committed change is published on <c>maestro:registry:changes</c>.</summary>
-public sealed class ChangeFeedRedisTests : IAsyncLifetime
+public abstract class ChangeFeedRedisTests(StoreBackend backend) : IAsyncLifetime
 {
     private const string Channel = "maestro:registry:changes";
 
@@ -22,7 +22,7 @@ public sealed class ChangeFeedRedisTests : IAsyncLifetime
     [Fact]
     public async Task StageChange_RedisUp_PublishesTheSameObjectTheFeedLists()
     {
-        await using var factory = new RedisRegistryFactory(_redis.ConnectionString);
+        await using var factory = new RedisRegistryFactory(_redis.ConnectionString, backend);
         using var client = factory.CreateClient();
         await using var subscriber = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
         var received = new ConcurrentQueue<string>();
@@ -44,7 +44,7 @@ public sealed class ChangeFeedRedisTests : IAsyncLifetime
     [Fact]
     public async Task Changes_RedisStopsAndReturns_RequestsSucceedAndPublishingResumes()
     {
-        await using var factory = new RedisRegistryFactory(_redis.ConnectionString);
+        await using var factory = new RedisRegistryFactory(_redis.ConnectionString, backend);
         using var client = factory.CreateClient();
         var name = await client.CreateModelAsync("redis-down");
         await client.UploadSampleAsync(name);
@@ -74,7 +74,7 @@ public sealed class ChangeFeedRedisTests : IAsyncLifetime
     public async Task Changes_RedisNeverReachable_RequestsSucceedAndTheFeedListsThem()
     {
         var nobody = $"127.0.0.1:{FreePorts.Next()},connectTimeout=500";
-        await using var factory = new RedisRegistryFactory(nobody);
+        await using var factory = new RedisRegistryFactory(nobody, backend);
         using var client = factory.CreateClient();
 
         var name = await client.CreateModelAsync("no-redis");
@@ -121,7 +121,8 @@ public sealed class ChangeFeedRedisTests : IAsyncLifetime
 
     private sealed class RedisRegistryFactory : RegistryFactory
     {
-        public RedisRegistryFactory(string redis) => Settings["ConnectionStrings:redis"] = redis;
+        public RedisRegistryFactory(string redis, StoreBackend backend)
+            : base(backend) => Settings["ConnectionStrings:redis"] = redis;
 
         protected override void Dispose(bool disposing)
         {
@@ -129,4 +130,8 @@ public sealed class ChangeFeedRedisTests : IAsyncLifetime
             SqliteConnection.ClearAllPools();
         }
     }
+
+    public sealed class OnSqlite() : ChangeFeedRedisTests(StoreBackend.Sqlite);
+
+    public sealed class OnPostgres() : ChangeFeedRedisTests(StoreBackend.Postgres);
 }

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Maestro.RegistryService.Tests.Apis;
 
 /// <summary><c>/api/v1/model-cards</c>: the card as JSON and Markdown, editing sections, validation and the PDF.</summary>
-public sealed class ModelCardsApiTests(PdfRegistryFactory factory) : IClassFixture<PdfRegistryFactory>
+public abstract class ModelCardsApiTests(RegistryFactory factory)
 {
     private static readonly string[] RequiredSections = ["intended_use", "limitations", "ethical_considerations", "training_data", "evaluation"];
 
@@ -362,17 +362,32 @@ public sealed class ModelCardsApiTests(PdfRegistryFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task Generate_NoPdfSharpLicenseChosen_Returns503NamingTheSetting()
+    public async Task Generate_DefaultSettings_PdftoppmRendersAPageWithText()
     {
-        using var unlicensed = new RegistryFactory();
-        using var client = unlicensed.CreateClient();
-        var name = await client.CreateModelAsync("card-unlicensed");
+        // A registry with no PDF settings at all (PDFsharp 6.2.4 is MIT: nothing to opt into).
+        using var defaults = new RegistryFactory();
+        using var client = defaults.CreateClient();
+        var name = await client.CreateModelAsync("card-rendered");
         await client.UploadSampleAsync(name);
+        using (var put = await client.PutAsJsonAsync(CardPath(name, 1), FullCard()))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
 
         using var response = await client.PostAsync($"{CardPath(name, 1)}/generate", content: null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var pdf = await response.Content.ReadAsByteArrayAsync();
 
-        var detail = await response.ReadProblemDetailAsync(HttpStatusCode.ServiceUnavailable);
-        Assert.Contains("Registry:PdfSharpLicense", detail);
+        // Kept under .test-results/model-cards/ to be looked at.
+        var directory = Path.Combine(TestPaths.RepositoryRoot, ".test-results", "model-cards");
+        var png = await PdfPages.RenderFirstPageAsync(pdf, directory, "model-card");
+
+        var bytes = await File.ReadAllBytesAsync(png);
+        Assert.True(PngImage.HasSignature(bytes), $"{png} is not a PNG.");
+        var page = PngImage.Read(bytes);
+        Assert.True(page.Height > page.Width, $"An A4 portrait page is taller than wide, not {page.Width}x{page.Height}.");
+        // Text covers a few per cent of a page; a blank (or all-black) page is 0 (or 1).
+        Assert.InRange(page.DarkFraction, 0.005, 0.5);
     }
 
     [Fact]
@@ -452,4 +467,8 @@ public sealed class ModelCardsApiTests(PdfRegistryFactory factory) : IClassFixtu
         Assert.True(PdfText.IsPdf(pdf), "The body does not start with %PDF-.");
         return pdf;
     }
+
+    public sealed class OnSqlite(RegistryFactory factory) : ModelCardsApiTests(factory), IClassFixture<RegistryFactory>;
+
+    public sealed class OnPostgres(PostgresRegistryFactory factory) : ModelCardsApiTests(factory), IClassFixture<PostgresRegistryFactory>;
 }

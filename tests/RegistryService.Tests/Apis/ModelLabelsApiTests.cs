@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Maestro.RegistryService.Tests.Apis;
 
 /// <summary>Aliases, tags and deletions.</summary>
-public sealed class ModelLabelsApiTests(RegistryFactory factory) : IClassFixture<RegistryFactory>
+public abstract class ModelLabelsApiTests(RegistryFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -155,4 +155,8 @@ public sealed class ModelLabelsApiTests(RegistryFactory factory) : IClassFixture
         using var recreated = await _client.PostModelAsync(new { name });
         Assert.Equal(HttpStatusCode.Created, recreated.StatusCode);
     }
+
+    public sealed class OnSqlite(RegistryFactory factory) : ModelLabelsApiTests(factory), IClassFixture<RegistryFactory>;
+
+    public sealed class OnPostgres(PostgresRegistryFactory factory) : ModelLabelsApiTests(factory), IClassFixture<PostgresRegistryFactory>;
 }

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 namespace Maestro.RegistryService.Tests.Apis;
 
 /// <summary><c>PATCH /api/v1/models/{name}</c> and the ETag of <c>GET /api/v1/models/{name}</c>.</summary>
-public sealed class ModelsApiPatchTests(RegistryFactory factory) : IClassFixture<RegistryFactory>
+public abstract class ModelsApiPatchTests(RegistryFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -159,4 +159,8 @@ public sealed class ModelsApiPatchTests(RegistryFactory factory) : IClassFixture
         var description = (await response.ReadJsonAsync()).GetProperty("description");
         return description.ValueKind == System.Text.Json.JsonValueKind.Null ? null : description.GetString();
     }
+
+    public sealed class OnSqlite(RegistryFactory factory) : ModelsApiPatchTests(factory), IClassFixture<RegistryFactory>;
+
+    public sealed class OnPostgres(PostgresRegistryFactory factory) : ModelsApiPatchTests(factory), IClassFixture<PostgresRegistryFactory>;
 }

@@ -5,9 +5,9 @@ using System.Text.Json;
 namespace Maestro.RegistryService.Tests.Apis;
 
 /// <summary><c>GET /api/v1/models</c>: filters and pages. Each test uses its own registry: listing sees every model.</summary>
-public sealed class ModelsApiSearchTests : IAsyncLifetime
+public abstract class ModelsApiSearchTests(StoreBackend backend) : IAsyncLifetime
 {
-    private readonly RegistryFactory _factory = new();
+    private readonly RegistryFactory _factory = new(backend);
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
@@ -76,4 +76,8 @@ public sealed class ModelsApiSearchTests : IAsyncLifetime
     private sealed record Page(IReadOnlyList<Named> Models, string? NextPageToken);
 
     private sealed record Named(string Name);
+
+    public sealed class OnSqlite() : ModelsApiSearchTests(StoreBackend.Sqlite);
+
+    public sealed class OnPostgres() : ModelsApiSearchTests(StoreBackend.Postgres);
 }

@@ -3,7 +3,7 @@ using System.Net;
 namespace Maestro.RegistryService.Tests.Apis;
 
 /// <summary><c>POST /api/v1/models/{name}/versions/{version}/stage</c>.</summary>
-public sealed class ModelsApiStageTests(RegistryFactory factory) : IClassFixture<RegistryFactory>
+public abstract class ModelsApiStageTests(RegistryFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -131,4 +131,8 @@ public sealed class ModelsApiStageTests(RegistryFactory factory) : IClassFixture
         var detail = await response.ReadProblemDetailAsync(HttpStatusCode.NotFound);
         Assert.Contains("no version 7", detail);
     }
+
+    public sealed class OnSqlite(RegistryFactory factory) : ModelsApiStageTests(factory), IClassFixture<RegistryFactory>;
+
+    public sealed class OnPostgres(PostgresRegistryFactory factory) : ModelsApiStageTests(factory), IClassFixture<PostgresRegistryFactory>;
 }

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Maestro.RegistryService.Tests.Apis;
 
 /// <summary><c>POST /api/v1/models</c> and <c>GET /api/v1/models/{name}</c>.</summary>
-public sealed class ModelsApiTests(RegistryFactory factory) : IClassFixture<RegistryFactory>
+public abstract class ModelsApiTests(RegistryFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -166,4 +166,8 @@ public sealed class ModelsApiTests(RegistryFactory factory) : IClassFixture<Regi
             .ToArray();
         Assert.Equal([(2, "Production"), (3, "Staging"), (4, "None")], latest);
     }
+
+    public sealed class OnSqlite(RegistryFactory factory) : ModelsApiTests(factory), IClassFixture<RegistryFactory>;
+
+    public sealed class OnPostgres(PostgresRegistryFactory factory) : ModelsApiTests(factory), IClassFixture<PostgresRegistryFactory>;
 }

@@ -3,7 +3,7 @@ using System.Net;
 namespace Maestro.RegistryService.Tests.Apis;
 
 /// <summary>Uploads past <c>Registry:MaxUploadBytes</c>, on a registry configured with a tiny limit.</summary>
-public sealed class ModelsApiUploadLimitTests(SmallUploadLimitRegistryFactory factory) : IClassFixture<SmallUploadLimitRegistryFactory>
+public abstract class ModelsApiUploadLimitTests(SmallUploadLimitRegistryFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -33,4 +33,8 @@ public sealed class ModelsApiUploadLimitTests(SmallUploadLimitRegistryFactory fa
         // Not a model, so ONNX Runtime refuses it; the size limit let it through.
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
     }
+
+    public sealed class OnSqlite(SmallUploadLimitRegistryFactory factory) : ModelsApiUploadLimitTests(factory), IClassFixture<SmallUploadLimitRegistryFactory>;
+
+    public sealed class OnPostgres(PostgresSmallUploadLimitRegistryFactory factory) : ModelsApiUploadLimitTests(factory), IClassFixture<PostgresSmallUploadLimitRegistryFactory>;
 }

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Maestro.RegistryService.Tests.Apis;
 
 /// <summary><c>POST /api/v1/models/{name}/versions</c>: multipart upload of an ONNX file.</summary>
-public sealed class ModelsApiUploadTests(RegistryFactory factory) : IClassFixture<RegistryFactory>
+public abstract class ModelsApiUploadTests(RegistryFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -258,4 +258,8 @@ public sealed class ModelsApiUploadTests(RegistryFactory factory) : IClassFixtur
             .ToArray();
         Assert.Equal(expected.Select(e => (e.Name, e.Datatype, string.Join(",", e.Shape))), actual);
     }
+
+    public sealed class OnSqlite(RegistryFactory factory) : ModelsApiUploadTests(factory), IClassFixture<RegistryFactory>;
+
+    public sealed class OnPostgres(PostgresRegistryFactory factory) : ModelsApiUploadTests(factory), IClassFixture<PostgresRegistryFactory>;
 }

@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 namespace Maestro.RegistryService.Tests.Apis;
 
 /// <summary>Reading versions back: <c>GET …/versions</c>, <c>GET …/versions/{version}</c> and its artifact.</summary>
-public sealed class ModelsApiVersionsTests(RegistryFactory factory) : IClassFixture<RegistryFactory>
+public abstract class ModelsApiVersionsTests(RegistryFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -130,4 +130,8 @@ public sealed class ModelsApiVersionsTests(RegistryFactory factory) : IClassFixt
 
         await response.ReadProblemDetailAsync(HttpStatusCode.NotFound);
     }
+
+    public sealed class OnSqlite(RegistryFactory factory) : ModelsApiVersionsTests(factory), IClassFixture<RegistryFactory>;
+
+    public sealed class OnPostgres(PostgresRegistryFactory factory) : ModelsApiVersionsTests(factory), IClassFixture<PostgresRegistryFactory>;
 }

@@ -6,12 +6,11 @@ namespace Maestro.RegistryService.Tests.Extensions;
 /// Uploads and stage changes as an operator sees them on <c>/metrics</c>. Meters are process-wide and
 /// other test classes run registries at the same time, so the test compares before and after.
 /// </summary>
-[Collection(MetricsCollection.Name)]
-public sealed class RegistryMetricsTests : IClassFixture<RegistryFactory>
+public abstract class RegistryMetricsTests
 {
     private readonly HttpClient _client;
 
-    public RegistryMetricsTests(RegistryFactory factory) => _client = factory.CreateClient();
+    protected RegistryMetricsTests(RegistryFactory factory) => _client = factory.CreateClient();
 
     [Fact]
     public async Task Metrics_UploadsAndPromotion_AreCountedByOutcomeAndStage()
@@ -36,4 +35,10 @@ public sealed class RegistryMetricsTests : IClassFixture<RegistryFactory>
     }
 
     private static double Sample(string metrics, string metric, params string[] labels) => PrometheusText.Sum(metrics, metric, labels);
+
+    [Collection(MetricsCollection.Name)]
+    public sealed class OnSqlite(RegistryFactory factory) : RegistryMetricsTests(factory), IClassFixture<RegistryFactory>;
+
+    [Collection(MetricsCollection.Name)]
+    public sealed class OnPostgres(PostgresRegistryFactory factory) : RegistryMetricsTests(factory), IClassFixture<PostgresRegistryFactory>;
 }

@@ -30,6 +30,35 @@ public sealed class ArtifactStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task InspectAndFlushAsync_NewContent_FlushedAndInspected_StoredContent_NotFlushedAgain()
+    {
+        var store = NewStore();
+        var bytes = await File.ReadAllBytesAsync(TestPaths.SampleModel("iris-classifier.onnx"));
+
+        var (first, inspection) = await store.InspectAndFlushAsync(await store.ReceiveAsync(new MemoryStream(bytes), bytes.Length, CancellationToken.None));
+        Assert.True(first.Flushed);
+        Assert.NotEmpty(inspection.Signature.Inputs);
+        store.Commit(first);
+
+        var (again, _) = await store.InspectAndFlushAsync(await store.ReceiveAsync(new MemoryStream(bytes), bytes.Length, CancellationToken.None));
+        Assert.False(again.Flushed); // its content is stored already: the new copy is dropped at commit
+        store.Commit(again);
+        Assert.False(File.Exists(again.Path));
+        Assert.True(store.Exists(first.Sha256));
+    }
+
+    [Fact]
+    public async Task InspectAndFlushAsync_NotAModel_ThrowsInvalidModelWithTheFileLeftToTheCaller()
+    {
+        var store = NewStore();
+        var file = await store.ReceiveAsync(new MemoryStream(RandomNumberGenerator.GetBytes(50_000)), 1_000_000, CancellationToken.None);
+
+        await Assert.ThrowsAsync<InvalidModelException>(() => store.InspectAndFlushAsync(file));
+
+        Assert.True(File.Exists(file.Path));
+    }
+
+    [Fact]
     public async Task ReceiveAsync_ExactlyMaxBytes_Accepts()
     {
         var store = NewStore();
@@ -105,5 +134,55 @@ public sealed class ArtifactStoreTests : IDisposable
         NewStore();
 
         Assert.Equal(["notes.txt"], Directory.EnumerateFiles(ScratchDirectory).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Inspect_SameContentUploadedTwice_ValidatedOnceThenRemembered()
+    {
+        var store = NewStore();
+        var model = await File.ReadAllBytesAsync(TestPaths.SampleModel("fraud-detector.onnx"));
+        var first = await store.ReceiveAsync(new MemoryStream(model), maxBytes: 10_000_000, CancellationToken.None);
+        var second = await store.ReceiveAsync(new MemoryStream(model), maxBytes: 10_000_000, CancellationToken.None);
+
+        var inspected = store.Inspect(first);
+        File.Delete(second.Path); // ONNX Runtime could not load it now: only the remembered inspection can answer
+
+        Assert.Same(inspected, store.Inspect(second));
+        Assert.Equal("features", Assert.Single(inspected.Signature.Inputs).Name);
+    }
+
+    [Fact]
+    public async Task Inspect_NotAModel_RefusedEveryTime()
+    {
+        var store = NewStore();
+        var junk = await store.ReceiveAsync(new MemoryStream("not onnx"u8.ToArray()), maxBytes: 1000, CancellationToken.None);
+
+        Assert.Throws<InvalidModelException>(() => store.Inspect(junk));
+        Assert.Throws<InvalidModelException>(() => store.Inspect(junk));
+    }
+
+    [Fact]
+    public async Task Commit_SameContentTwice_StoredOnceAndScratchGone()
+    {
+        var store = NewStore();
+        var bytes = RandomNumberGenerator.GetBytes(3 * ArtifactStore.BufferBytes + 17); // several reads of the pooled buffer
+        var first = await store.ReceiveAsync(new MemoryStream(bytes), maxBytes: 10_000_000, CancellationToken.None);
+        var second = await store.ReceiveAsync(new MemoryStream(bytes), maxBytes: 10_000_000, CancellationToken.None);
+
+        store.Commit(first);
+        store.Commit(second);
+
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(store.PathOf(first.Sha256)));
+        Assert.Empty(Directory.EnumerateFiles(ScratchDirectory));
+    }
+
+    [Fact]
+    public void Flush_ExistingDirectory_Succeeds_MissingOne_SaysWhich()
+    {
+        DirectorySync.Flush(_dataDirectory);
+
+        var missing = Path.Combine(_dataDirectory, "nowhere");
+        var error = Assert.Throws<IOException>(() => DirectorySync.Flush(missing));
+        Assert.Contains(missing, error.Message);
     }
 }

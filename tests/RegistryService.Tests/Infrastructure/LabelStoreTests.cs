@@ -5,16 +5,17 @@ using Microsoft.Extensions.Time.Testing;
 namespace Maestro.RegistryService.Tests.Infrastructure;
 
 /// <summary>Aliases and tags: each change says what it could not find, in the same write that would have made it.</summary>
-public sealed class LabelStoreTests : IDisposable
+public abstract class LabelStoreTests : IDisposable
 {
     private static readonly ModelInspection Inspection = new(
         new ModelSignature([new TensorSpec("features", "FP32", [-1, 3])], [new TensorSpec("probability", "FP32", [-1, 1])]),
         "maestro-samples");
 
-    private readonly TestStores _stores = new("labels", new FakeTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero)));
+    private readonly TestStores _stores;
 
-    public LabelStoreTests()
+    private LabelStoreTests(StoreBackend backend)
     {
+        _stores = new("labels", new FakeTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero)), backend: backend);
         _stores.Models.Create("fraud", null, new Dictionary<string, string>());
         _stores.Versions.Add("fraud", null, new string('a', 64), 1, Inspection);
     }
@@ -76,4 +77,8 @@ public sealed class LabelStoreTests : IDisposable
         Assert.Equal(StoreOutcome.TagNotFound, _stores.Labels.DeleteModelTag("fraud", "team"));
         Assert.Equal(StoreOutcome.ModelNotFound, _stores.Labels.DeleteModelTag("ghost", "team"));
     }
+
+    public sealed class OnSqlite() : LabelStoreTests(StoreBackend.Sqlite);
+
+    public sealed class OnPostgres() : LabelStoreTests(StoreBackend.Postgres);
 }

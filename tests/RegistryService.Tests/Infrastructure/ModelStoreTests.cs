@@ -4,12 +4,12 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Maestro.RegistryService.Tests.Infrastructure;
 
-public sealed class ModelStoreTests : IDisposable
+public abstract class ModelStoreTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly TestStores _stores;
 
-    public ModelStoreTests() => _stores = new TestStores("store", _time);
+    private ModelStoreTests(StoreBackend backend) => _stores = new TestStores("store", _time, backend: backend);
 
     public void Dispose() => _stores.Dispose();
 
@@ -72,4 +72,8 @@ public sealed class ModelStoreTests : IDisposable
     [Fact]
     public void Delete_UnknownModel_SaysModelNotFound() =>
         Assert.Equal(StoreOutcome.ModelNotFound, _stores.Models.Delete("ghost"));
+
+    public sealed class OnSqlite() : ModelStoreTests(StoreBackend.Sqlite);
+
+    public sealed class OnPostgres() : ModelStoreTests(StoreBackend.Postgres);
 }

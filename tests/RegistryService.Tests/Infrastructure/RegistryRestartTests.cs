@@ -1,13 +1,16 @@
 using System.Net;
 using Maestro.Testing;
+using Maestro.RegistryService.Infrastructure;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Maestro.RegistryService.Tests.Infrastructure;
 
-/// <summary>A registry restarted on the same data directory: SQLite store, artifacts and scratch space.</summary>
-public sealed class RegistryRestartTests : IDisposable
+/// <summary>A registry restarted on the same data directory (and database): store, artifacts and scratch space.</summary>
+public abstract class RegistryRestartTests(StoreBackend backend) : IDisposable
 {
     private readonly string _dataDirectory = TestPaths.NewTempDirectory("registry-restart");
+    private readonly string? _connectionString = StoreBackends.NewConnectionString(backend);
 
     public void Dispose()
     {
@@ -20,7 +23,7 @@ public sealed class RegistryRestartTests : IDisposable
     {
         string name;
         string sha;
-        await using (var first = new RegistryFactory(_dataDirectory, ownsDataDirectory: false))
+        await using (var first = new RegistryFactory(_dataDirectory, ownsDataDirectory: false, _connectionString))
         {
             using var client = first.CreateClient();
             name = await client.CreateModelAsync("restart");
@@ -30,7 +33,7 @@ public sealed class RegistryRestartTests : IDisposable
         }
 
         SqliteConnection.ClearAllPools();
-        await using var second = new RegistryFactory(_dataDirectory, ownsDataDirectory: false);
+        await using var second = new RegistryFactory(_dataDirectory, ownsDataDirectory: false, _connectionString);
         using var restarted = second.CreateClient();
 
         Assert.Equal(new[] { 2, 1 }, await restarted.ListVersionNumbersAsync(name));
@@ -44,7 +47,7 @@ public sealed class RegistryRestartTests : IDisposable
     public async Task Restart_AfterUploads_NextVersionContinuesTheSequence()
     {
         string name;
-        await using (var first = new RegistryFactory(_dataDirectory, ownsDataDirectory: false))
+        await using (var first = new RegistryFactory(_dataDirectory, ownsDataDirectory: false, _connectionString))
         {
             using var client = first.CreateClient();
             name = await client.CreateModelAsync("restart-sequence");
@@ -52,7 +55,7 @@ public sealed class RegistryRestartTests : IDisposable
         }
 
         SqliteConnection.ClearAllPools();
-        await using var second = new RegistryFactory(_dataDirectory, ownsDataDirectory: false);
+        await using var second = new RegistryFactory(_dataDirectory, ownsDataDirectory: false, _connectionString);
         using var restarted = second.CreateClient();
 
         var version = await restarted.UploadSampleAsync(name);
@@ -64,7 +67,7 @@ public sealed class RegistryRestartTests : IDisposable
     [Fact]
     public async Task Start_LeftoverPartFileInTmp_IsDeleted()
     {
-        await using (var first = new RegistryFactory(_dataDirectory, ownsDataDirectory: false))
+        await using (var first = new RegistryFactory(_dataDirectory, ownsDataDirectory: false, _connectionString))
         {
             first.CreateClient().Dispose();
         }
@@ -73,10 +76,19 @@ public sealed class RegistryRestartTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_dataDirectory, "tmp"));
         var leftover = Path.Combine(_dataDirectory, "tmp", "0123456789abcdef.part");
         await File.WriteAllBytesAsync(leftover, new byte[4096]);
+        var receiving = Path.Combine(_dataDirectory, "tmp", "fedcba9876543210.part");
+        if (backend == StoreBackend.Postgres)
+        {
+            // A shared directory: another replica may be receiving a fresh scratch file; an abandoned one is old.
+            File.SetLastWriteTimeUtc(leftover, DateTime.UtcNow - ArtifactStore.AbandonedScratchAge - TimeSpan.FromMinutes(1));
+            await File.WriteAllBytesAsync(receiving, new byte[4096]);
+        }
+
         SqliteConnection.ClearAllPools();
 
-        await using var second = new RegistryFactory(_dataDirectory, ownsDataDirectory: false);
+        await using var second = new RegistryFactory(_dataDirectory, ownsDataDirectory: false, _connectionString);
         second.CreateClient().Dispose();
+        Assert.Equal(backend == StoreBackend.Postgres, File.Exists(receiving));
 
         Assert.False(File.Exists(leftover), "the leftover scratch file survived the restart");
     }
@@ -87,7 +99,7 @@ public sealed class RegistryRestartTests : IDisposable
         string name;
         string kept;
         string deletedVersionSha;
-        await using (var first = new RegistryFactory(_dataDirectory, ownsDataDirectory: false))
+        await using (var first = new RegistryFactory(_dataDirectory, ownsDataDirectory: false, _connectionString))
         {
             using var client = first.CreateClient();
             name = await client.CreateModelAsync("orphans");
@@ -102,7 +114,7 @@ public sealed class RegistryRestartTests : IDisposable
         await File.WriteAllBytesAsync(orphan, RegistryClient.SampleBytes(RegistryClient.FraudDetector));
         SqliteConnection.ClearAllPools();
 
-        await using var second = new RegistryFactory(_dataDirectory, ownsDataDirectory: false);
+        await using var second = new RegistryFactory(_dataDirectory, ownsDataDirectory: false, _connectionString);
         using var restarted = second.CreateClient();
 
         Assert.Equal([kept + ".onnx"], second.ArtifactFiles().Select(Path.GetFileName));
@@ -114,13 +126,18 @@ public sealed class RegistryRestartTests : IDisposable
     [Fact]
     public async Task Start_DatabaseFromNewerRegistry_FailsNamingTheSchemaVersion()
     {
-        await using (var first = new RegistryFactory(_dataDirectory, ownsDataDirectory: false))
+        await using (var first = new RegistryFactory(_dataDirectory, ownsDataDirectory: false, _connectionString))
         {
             first.CreateClient().Dispose();
         }
 
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_dataDirectory, "registry.db")}"))
+        if (backend == StoreBackend.Postgres)
         {
+            PostgresServer.Shared.Psql(new NpgsqlConnectionStringBuilder(_connectionString).Database!, "UPDATE schema_version SET version = 999");
+        }
+        else
+        {
+            using var connection = new SqliteConnection($"Data Source={Path.Combine(_dataDirectory, "registry.db")}");
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA user_version = 999";
@@ -128,9 +145,13 @@ public sealed class RegistryRestartTests : IDisposable
         }
 
         SqliteConnection.ClearAllPools();
-        await using var second = new RegistryFactory(_dataDirectory, ownsDataDirectory: false);
+        await using var second = new RegistryFactory(_dataDirectory, ownsDataDirectory: false, _connectionString);
 
         var error = Assert.Throws<InvalidOperationException>(() => second.CreateClient());
         Assert.Contains("schema version 999", error.Message);
     }
+
+    public sealed class OnSqlite() : RegistryRestartTests(StoreBackend.Sqlite);
+
+    public sealed class OnPostgres() : RegistryRestartTests(StoreBackend.Postgres);
 }

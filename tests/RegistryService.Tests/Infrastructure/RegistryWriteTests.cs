@@ -2,13 +2,13 @@ using Maestro.Contracts;
 using Maestro.RegistryService.Infrastructure;
 using Maestro.RegistryService.Model;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Maestro.RegistryService.Tests.Infrastructure;
 
 /// <summary>The audit trail and change feed are written in the same transaction as the change they describe.</summary>
-public sealed class RegistryWriteTests : IDisposable
+public abstract class RegistryWriteTests : IDisposable
 {
     private static readonly ModelInspection Inspection = new(
         new ModelSignature([new TensorSpec("features", "FP32", [-1, 3])], [new TensorSpec("probability", "FP32", [-1, 1])]),
@@ -19,7 +19,7 @@ public sealed class RegistryWriteTests : IDisposable
     private readonly HttpContextAccessor _http = new();
     private readonly TestStores _stores;
 
-    public RegistryWriteTests() => _stores = new TestStores("write", _time, new AuditActor(_http), _publisher);
+    private RegistryWriteTests(StoreBackend backend) => _stores = new TestStores("write", _time, new AuditActor(_http), _publisher, backend);
 
     public void Dispose() => _stores.Dispose();
 
@@ -32,7 +32,7 @@ public sealed class RegistryWriteTests : IDisposable
         var published = _publisher.Published.Count;
         FailInsertsInto("events");
 
-        Assert.Throws<SqliteException>(() => _stores.Versions.TransitionStage("fraud", 1, ModelStage.Production, archiveExisting: true));
+        Assert.ThrowsAny<DbException>(() => _stores.Versions.TransitionStage("fraud", 1, ModelStage.Production, archiveExisting: true));
 
         Assert.Equal("None", _stores.Versions.Get("fraud", 1)!.CurrentStage);
         Assert.Equal(changesBefore, _stores.Audit.ListChanges(0, 1000).LastSequence);
@@ -45,7 +45,7 @@ public sealed class RegistryWriteTests : IDisposable
         _stores.Models.Create("fraud", null, new Dictionary<string, string>());
         FailInsertsInto("changes");
 
-        Assert.Throws<SqliteException>(() => _stores.Versions.Add("fraud", null, new string('a', 64), 1, Inspection));
+        Assert.ThrowsAny<DbException>(() => _stores.Versions.Add("fraud", null, new string('a', 64), 1, Inspection));
 
         Assert.Empty(_stores.Versions.List("fraud")!);
         Assert.Equal([AuditActions.ModelCreated], Actions("fraud"));
@@ -118,21 +118,9 @@ public sealed class RegistryWriteTests : IDisposable
 
     private string[] Actions(string name) => [.. _stores.Audit.ListEvents(name, 1000, null)!.Value.Events.Select(e => e.Action)];
 
-    private void FailInsertsInto(string table)
-    {
-        using var connection = _stores.Database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"CREATE TRIGGER fail_inserts BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'simulated failure'); END;";
-        command.ExecuteNonQuery();
-    }
+    private void FailInsertsInto(string table) => _stores.FailInsertsInto(table);
 
-    private void AllowInserts()
-    {
-        using var connection = _stores.Database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "DROP TRIGGER fail_inserts";
-        command.ExecuteNonQuery();
-    }
+    private void AllowInserts() => _stores.AllowInserts();
 
     private sealed class RecordingPublisher : IChangePublisher
     {
@@ -140,4 +128,8 @@ public sealed class RegistryWriteTests : IDisposable
 
         public void Publish(IReadOnlyList<RegistryChange> changes) => Published.AddRange(changes);
     }
+
+    public sealed class OnSqlite() : RegistryWriteTests(StoreBackend.Sqlite);
+
+    public sealed class OnPostgres() : RegistryWriteTests(StoreBackend.Postgres);
 }

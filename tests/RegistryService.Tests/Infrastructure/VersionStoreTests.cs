@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Maestro.RegistryService.Tests.Infrastructure;
 
-public sealed class VersionStoreTests : IDisposable
+public abstract class VersionStoreTests : IDisposable
 {
     private static readonly ModelInspection Inspection = new(
         new ModelSignature([new TensorSpec("features", "FP32", [-1, 3])], [new TensorSpec("probability", "FP32", [-1, 1])]),
@@ -13,7 +13,7 @@ public sealed class VersionStoreTests : IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly TestStores _stores;
 
-    public VersionStoreTests() => _stores = new TestStores("store", _time);
+    private VersionStoreTests(StoreBackend backend) => _stores = new TestStores("store", _time, backend: backend);
 
     public void Dispose() => _stores.Dispose();
 
@@ -90,4 +90,8 @@ public sealed class VersionStoreTests : IDisposable
         Assert.Equal(StoreOutcome.VersionNotFound, changed.Outcome);
         Assert.Equal("Production", _stores.Versions.Get("fraud", 1)!.CurrentStage);
     }
+
+    public sealed class OnSqlite() : VersionStoreTests(StoreBackend.Sqlite);
+
+    public sealed class OnPostgres() : VersionStoreTests(StoreBackend.Postgres);
 }

@@ -54,6 +54,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit trail of API keys and refresh-token families, newest first, a page at a time
+         * @description Each event: id, timestamp (Unix ms), actor (the caller's key id or token subject; `gateway` when the gateway acted on its own), action (api_key_created, api_key_revoked, refresh_family_revoked), key_id, and key_name, scopes, plan or detail where they apply. max_results: 1 to 1000 (default 100); page_token: the previous page's next_page_token. The newest 100,000 events are kept.
+         */
+        get: operations["ListAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/alive": {
         parameters: {
             query?: never;
@@ -770,7 +790,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange the API key in X-API-Key for a short-lived bearer token */
+        /** Exchange an API key (X-API-Key, or Authorization: Bearer mk_…) for a short-lived bearer token */
         post: operations["IssueToken"];
         delete?: never;
         options?: never;
@@ -1026,6 +1046,23 @@ export interface components {
             revoked: null | string;
             scopes: string[];
         };
+        AuditEvent: {
+            action: string;
+            actor: string;
+            detail?: null | string;
+            /** Format: int64 */
+            id: number | string;
+            key_id: string;
+            key_name?: null | string;
+            plan?: null | string;
+            scopes?: null | string[];
+            /** Format: int64 */
+            timestamp: number | string;
+        };
+        AuditEventPage: {
+            events: components["schemas"]["AuditEvent"][];
+            next_page_token: null | string;
+        };
         BatchPredictRequest: {
             requests: null | components["schemas"]["PredictRequest"][];
         };
@@ -1035,9 +1072,16 @@ export interface components {
             total_processing_time_ms: number | string;
         };
         ChangePage: {
+            /** @default false */
+            behind_window: boolean;
             changes: components["schemas"]["RegistryChange"][];
             /** Format: int64 */
             last_sequence: number | string;
+            /**
+             * Format: int64
+             * @default 0
+             */
+            pruned_through: number | string;
         };
         CreateApiKeyRequest: {
             name: null | string;
@@ -1518,6 +1562,38 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["GatewayProblemDetails"];
+                };
+            };
+        };
+    };
+    ListAuditEvents: {
+        parameters: {
+            query?: {
+                max_results?: string;
+                page_token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Maestro.Gateway.Audit;
 using Microsoft.Extensions.Options;
 
 namespace Maestro.Gateway.Auth.Refresh;
@@ -17,6 +18,7 @@ internal sealed class RefreshTokens(
     IApiKeyStore keys,
     IOptions<GatewayAuthOptions> options,
     IOptionsMonitor<ApiKeyOptions> apiKeyOptions,
+    IAuditLog audit,
     TimeProvider time)
 {
     private const string ExchangeAgain = "exchange your API key at POST /auth/token for new tokens.";
@@ -57,6 +59,8 @@ internal sealed class RefreshTokens(
         if (!redemption.FirstUse)
         {
             await store.RevokeFamilyAsync(token.Family, options.Value.RefreshTokenLifetime, cancellationToken);
+            await audit.RecordAsync(new AuditEvent(0, now.ToUnixTimeMilliseconds(), AuditEvent.Gateway, AuditEvent.RefreshFamilyRevoked, token.KeyId,
+                Detail: $"family {token.Family}: a refresh token of it was presented a second time"), cancellationToken);
             return RefreshOutcome.Refused("The refresh token was already used once; as a precaution every refresh token issued from it "
                 + "is revoked now. Refresh tokens are single use: keep the new one each refresh returns, and " + ExchangeAgain);
         }

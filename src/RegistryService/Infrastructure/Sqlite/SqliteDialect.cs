@@ -37,6 +37,9 @@ internal sealed class SqliteDialect : ISqlDialect
 
     public DbTransaction BeginRead(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
 
+    /// <summary><c>BEGIN IMMEDIATE</c>: SQLite's one writer lock, taken at once rather than at the first write.</summary>
+    public DbTransaction BeginWrite(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
+
     /// <summary>A SQL LIKE pattern as a GLOB one: % → *, _ → ?, and GLOB's own wildcards escaped.</summary>
     internal static string LikeToGlob(string pattern)
     {

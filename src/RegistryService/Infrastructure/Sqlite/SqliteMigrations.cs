@@ -98,5 +98,10 @@ internal static class SqliteMigrations
             FOREIGN KEY (model, version) REFERENCES versions(model, version) ON DELETE CASCADE
         );
         """,
+        // Change-feed retention: the highest sequence pruned, so a reader further behind is told so.
+        """
+        CREATE TABLE change_retention (pruned_through INTEGER NOT NULL);
+        INSERT INTO change_retention (pruned_through) VALUES (0);
+        """,
     ];
 }

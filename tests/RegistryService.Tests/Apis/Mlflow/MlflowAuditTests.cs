@@ -4,9 +4,9 @@ using System.Text.Json;
 namespace Maestro.RegistryService.Tests.Apis.Mlflow;
 
 /// <summary>Changes made through the MLflow API land in the audit trail and the change feed like any other.</summary>
-public sealed class MlflowAuditTests : IAsyncLifetime
+public abstract class MlflowAuditTests(StoreBackend backend) : IAsyncLifetime
 {
-    private readonly RegistryFactory _factory = new();
+    private readonly RegistryFactory _factory = new(backend);
     private HttpClient _client = null!;
 
     public Task InitializeAsync()
@@ -84,4 +84,8 @@ public sealed class MlflowAuditTests : IAsyncLifetime
 
     private async Task<JsonElement[]> EventsAsync(string name) =>
         [.. (await _client.GetFromJsonAsync<JsonElement>($"/api/v1/models/{name}/events")).GetProperty("events").EnumerateArray()];
+
+    public sealed class OnSqlite() : MlflowAuditTests(StoreBackend.Sqlite);
+
+    public sealed class OnPostgres() : MlflowAuditTests(StoreBackend.Postgres);
 }

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Maestro.RegistryService.Tests.Apis.Mlflow;
 
 /// <summary>One store behind both APIs: what one writes, the other reads.</summary>
-public sealed class MlflowInteropTests(RegistryFactory factory) : IClassFixture<RegistryFactory>
+public abstract class MlflowInteropTests(RegistryFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -55,4 +55,8 @@ public sealed class MlflowInteropTests(RegistryFactory factory) : IClassFixture<
         Assert.Equal(["production"], model.GetProperty("aliases").Strings("alias"));
         Assert.Equal("soon", first.GetProperty("tags").TagMap()["retired"]);
     }
+
+    public sealed class OnSqlite(RegistryFactory factory) : MlflowInteropTests(factory), IClassFixture<RegistryFactory>;
+
+    public sealed class OnPostgres(PostgresRegistryFactory factory) : MlflowInteropTests(factory), IClassFixture<PostgresRegistryFactory>;
 }

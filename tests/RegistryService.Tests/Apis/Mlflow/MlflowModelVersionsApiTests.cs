@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Maestro.RegistryService.Tests.Apis.Mlflow;
 
 /// <summary><c>/api/2.0/mlflow/model-versions/*</c>: MLflow's shapes and error codes.</summary>
-public sealed class MlflowModelVersionsApiTests(RegistryFactory factory) : IClassFixture<RegistryFactory>
+public abstract class MlflowModelVersionsApiTests(RegistryFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -275,4 +275,8 @@ public sealed class MlflowModelVersionsApiTests(RegistryFactory factory) : IClas
         await _client.MlflowDeleteAsync("model-versions/delete-tag", new { name, version = "4", key = "k" }).DoesNotExistAsync();
         Assert.Contains("'value'", await _client.MlflowPostAsync("model-versions/set-tag", new { name, version = "1", key = "k" }).InvalidParameterAsync());
     }
+
+    public sealed class OnSqlite(RegistryFactory factory) : MlflowModelVersionsApiTests(factory), IClassFixture<RegistryFactory>;
+
+    public sealed class OnPostgres(PostgresRegistryFactory factory) : MlflowModelVersionsApiTests(factory), IClassFixture<PostgresRegistryFactory>;
 }

@@ -7,7 +7,7 @@ namespace Maestro.RegistryService.Tests.Apis.Mlflow;
 /// The registry on a real Kestrel port, driven by <c>mlflow_rest_client.py</c>: a Python script that
 /// calls the MLflow API the way MLflow's own Python client does (mlflow cannot be installed here).
 /// </summary>
-public sealed class MlflowPythonClientTests
+public abstract class MlflowPythonClientTests(StoreBackend backend)
 {
     private static readonly string Script = Path.Combine(TestPaths.RepositoryRoot, "tests", "RegistryService.Tests", "Apis", "Mlflow", "mlflow_rest_client.py");
 
@@ -15,7 +15,7 @@ public sealed class MlflowPythonClientTests
     public async Task PythonClientScript_AgainstTheRegistryOnARealPort_CompletesEveryStep()
     {
         var port = FreePorts.Next();
-        await using var factory = new RegistryFactory();
+        await using var factory = new RegistryFactory(backend);
         factory.UseKestrel(port);
         factory.StartServer();
 
@@ -49,4 +49,8 @@ public sealed class MlflowPythonClientTests
 
         return (process.ExitCode, await stdout + await stderr);
     }
+
+    public sealed class OnSqlite() : MlflowPythonClientTests(StoreBackend.Sqlite);
+
+    public sealed class OnPostgres() : MlflowPythonClientTests(StoreBackend.Postgres);
 }

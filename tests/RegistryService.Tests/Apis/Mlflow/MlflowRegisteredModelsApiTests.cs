@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Maestro.RegistryService.Tests.Apis.Mlflow;
 
 /// <summary><c>/api/2.0/mlflow/registered-models/*</c>: MLflow's shapes and error codes.</summary>
-public sealed class MlflowRegisteredModelsApiTests(RegistryFactory factory) : IClassFixture<RegistryFactory>
+public abstract class MlflowRegisteredModelsApiTests(RegistryFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -272,4 +272,8 @@ public sealed class MlflowRegisteredModelsApiTests(RegistryFactory factory) : IC
         Assert.Contains("version", await _client.MlflowPostAsync("registered-models/alias", new { name, alias = "champion", version = "one" }).InvalidParameterAsync());
         await _client.MlflowGetAsync("registered-models/alias", ("name", "no-such-model"), ("alias", "champion")).DoesNotExistAsync();
     }
+
+    public sealed class OnSqlite(RegistryFactory factory) : MlflowRegisteredModelsApiTests(factory), IClassFixture<RegistryFactory>;
+
+    public sealed class OnPostgres(PostgresRegistryFactory factory) : MlflowRegisteredModelsApiTests(factory), IClassFixture<PostgresRegistryFactory>;
 }

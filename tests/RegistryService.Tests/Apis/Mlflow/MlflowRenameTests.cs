@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using Maestro.RegistryService.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Maestro.RegistryService.Tests.Apis.Mlflow;
 
@@ -10,7 +11,7 @@ namespace Maestro.RegistryService.Tests.Apis.Mlflow;
 /// <c>model</c> column — including tables added after this test was written — except the change
 /// feed, which keeps the names things happened under.
 /// </summary>
-public sealed class MlflowRenameTests(RegistryFactory factory) : IClassFixture<RegistryFactory>
+public abstract class MlflowRenameTests(RegistryFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -47,53 +48,64 @@ public sealed class MlflowRenameTests(RegistryFactory factory) : IClassFixture<R
 
     private const string ChangeFeed = "changes";
 
-    private string DatabasePath => Path.Combine(factory.DataDirectory, "registry.db");
+    private IRegistryDatabase Database => factory.Services.GetRequiredService<IRegistryDatabase>();
+
+    private bool IsPostgres => factory.Backend == StoreBackend.Postgres;
 
     /// <summary>The tables with a <c>model</c> column but the change feed.</summary>
-    private List<string> ModelTables()
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c ON c.name = 'model' WHERE m.type = 'table' AND m.name <> $feed ORDER BY m.name";
-        command.Parameters.AddWithValue("$feed", ChangeFeed);
-        using var reader = command.ExecuteReader();
-        var tables = new List<string>();
-        while (reader.Read())
-        {
-            tables.Add(reader.GetString(0));
-        }
-
-        return tables;
-    }
+    private List<string> ModelTables() => Strings(IsPostgres
+        ? "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'model' AND table_name <> @feed ORDER BY table_name"
+        : "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c ON c.name = 'model' WHERE m.type = 'table' AND m.name <> @feed ORDER BY m.name",
+        ("@feed", ChangeFeed));
 
     private long Rows(string table, string model)
     {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM \"{table}\" WHERE model = $model";
-        command.Parameters.AddWithValue("$model", model);
-        return (long)command.ExecuteScalar()!;
+        using var connection = Database.Open();
+        return Convert.ToInt64(Sql.Scalar(connection, null, $"SELECT COUNT(*) FROM \"{table}\" WHERE model = @model", ("@model", model)));
     }
 
+    /// <summary>
+    /// Rows whose foreign key names no row: SQLite's own check, and on PostgreSQL the same question asked
+    /// of every foreign key in the catalog (its deferred checks would also refuse such a commit).
+    /// </summary>
     private List<string> ForeignKeyViolations()
     {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA foreign_key_check";
-        using var reader = command.ExecuteReader();
-        var violations = new List<string>();
-        while (reader.Read())
+        if (!IsPostgres)
         {
-            violations.Add($"{reader.GetString(0)} row {reader.GetValue(1)} → {reader.GetString(2)}");
+            return Strings("SELECT \"table\" || ' row ' || rowid || ' → ' || parent FROM pragma_foreign_key_check");
         }
 
-        return violations;
+        var checks = Strings(
+            """
+            SELECT format('SELECT %L || '' → '' || %L FROM %I c WHERE NOT EXISTS (SELECT 1 FROM %I p WHERE %s)',
+                          con.conrelid::regclass::text, con.confrelid::regclass::text, con.conrelid::regclass::text, con.confrelid::regclass::text,
+                          string_agg(format('p.%I = c.%I', pa.attname, ca.attname), ' AND '))
+            FROM pg_constraint con
+            JOIN LATERAL unnest(con.conkey, con.confkey) AS k(child, parent) ON true
+            JOIN pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = k.child
+            JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = k.parent
+            WHERE con.contype = 'f' AND con.connamespace = current_schema()::regnamespace
+            GROUP BY con.oid, con.conrelid, con.confrelid
+            """);
+        Assert.NotEmpty(checks);
+        return [.. checks.SelectMany(check => Strings(check))];
     }
 
-    private SqliteConnection Open()
+    private List<string> Strings(string sql, params (string Name, object? Value)[] parameters)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        return connection;
+        using var connection = Database.Open();
+        using var command = Sql.Command(connection, null, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
     }
+
+    public sealed class OnSqlite(RegistryFactory factory) : MlflowRenameTests(factory), IClassFixture<RegistryFactory>;
+
+    public sealed class OnPostgres(PostgresRegistryFactory factory) : MlflowRenameTests(factory), IClassFixture<PostgresRegistryFactory>;
 }

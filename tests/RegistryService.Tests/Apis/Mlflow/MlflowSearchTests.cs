@@ -6,9 +6,9 @@ namespace Maestro.RegistryService.Tests.Apis.Mlflow;
 /// <c>registered-models/search</c> and <c>model-versions/search</c>: filters and paging with
 /// <c>next_page_token</c>. Each test has its own registry, so a search sees exactly its models.
 /// </summary>
-public sealed class MlflowSearchTests : IAsyncLifetime
+public abstract class MlflowSearchTests(StoreBackend backend) : IAsyncLifetime
 {
-    private readonly RegistryFactory _factory = new();
+    private readonly RegistryFactory _factory = new(backend);
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
@@ -152,4 +152,8 @@ public sealed class MlflowSearchTests : IAsyncLifetime
         Assert.Equal(["fraud-detector", "fraud-scorer", "v1-made"], risk.GetProperty("registered_models").Strings("name"));
         Assert.Equal("demo", v1.GetProperty("models")[0].GetProperty("tags").GetProperty("team").GetString());
     }
+
+    public sealed class OnSqlite() : MlflowSearchTests(StoreBackend.Sqlite);
+
+    public sealed class OnPostgres() : MlflowSearchTests(StoreBackend.Postgres);
 }

@@ -23,7 +23,7 @@ public sealed class SqliteRegistryDatabaseTests : IDisposable
 
         using var connection = database.Open();
         Assert.Equal(SqliteRegistryDatabase.SchemaVersion, UserVersion(connection));
-        Assert.Equal(["aliases", "changes", "events", "model_card_sections", "model_tags", "models", "sqlite_sequence", "version_origins", "version_tags", "versions"], Tables(connection));
+        Assert.Equal(["aliases", "change_retention", "changes", "events", "model_card_sections", "model_tags", "models", "sqlite_sequence", "version_origins", "version_tags", "versions"], Tables(connection));
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class SqliteRegistryDatabaseTests : IDisposable
     {
         using (var first = new SqliteRegistryDatabase(DatabasePath).Open())
         {
-            Execute(first, "DROP TABLE version_origins; DROP TABLE version_tags; DROP TABLE model_card_sections; DROP TABLE events; DROP TABLE changes; ALTER TABLE models DROP COLUMN revision; PRAGMA user_version = 1;");
+            Execute(first, "DROP TABLE change_retention; DROP TABLE version_origins; DROP TABLE version_tags; DROP TABLE model_card_sections; DROP TABLE events; DROP TABLE changes; ALTER TABLE models DROP COLUMN revision; PRAGMA user_version = 1;");
             Execute(first, "INSERT INTO models (name, created_at, updated_at) VALUES ('old', 1, 1)");
         }
 
@@ -64,7 +64,7 @@ public sealed class SqliteRegistryDatabaseTests : IDisposable
     {
         using (var first = new SqliteRegistryDatabase(DatabasePath).Open())
         {
-            Execute(first, "DROP TABLE version_origins; DROP TABLE events; DROP TABLE changes; ALTER TABLE models DROP COLUMN revision; PRAGMA user_version = 2;");
+            Execute(first, "DROP TABLE change_retention; DROP TABLE version_origins; DROP TABLE events; DROP TABLE changes; ALTER TABLE models DROP COLUMN revision; PRAGMA user_version = 2;");
             Execute(first, "INSERT INTO models (name, created_at, updated_at) VALUES ('old', 1, 1)");
         }
 
@@ -74,6 +74,22 @@ public sealed class SqliteRegistryDatabaseTests : IDisposable
         Assert.Contains("events", Tables(upgraded));
         Assert.Contains("changes", Tables(upgraded));
         Assert.Equal(1L, Scalar(upgraded, "SELECT revision FROM models WHERE name = 'old'"));
+    }
+
+    [Fact]
+    public void Constructor_DatabaseAtSchemaVersion4_AddsChangeRetentionKeepingTheFeed()
+    {
+        using (var first = new SqliteRegistryDatabase(DatabasePath).Open())
+        {
+            Execute(first, "DROP TABLE change_retention; PRAGMA user_version = 4;");
+            Execute(first, "INSERT INTO changes (model, kind, version, timestamp) VALUES ('old', 'version_created', '1', 1)");
+        }
+
+        using var upgraded = new SqliteRegistryDatabase(DatabasePath).Open();
+
+        Assert.Equal(SqliteRegistryDatabase.SchemaVersion, UserVersion(upgraded));
+        Assert.Equal(0L, Scalar(upgraded, "SELECT pruned_through FROM change_retention"));
+        Assert.Equal(1L, Scalar(upgraded, "SELECT COUNT(*) FROM changes"));
     }
 
     [Fact]

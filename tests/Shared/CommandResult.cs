@@ -1,4 +1,4 @@
-namespace Maestro.Deploy.Tests.Tools;
+namespace Maestro.Testing;
 
 /// <summary>What a finished command left behind.</summary>
 internal sealed record CommandResult(string Command, int ExitCode, string StandardOutput, string StandardError)

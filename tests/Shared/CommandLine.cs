@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Maestro.Deploy.Tests.Tools;
+namespace Maestro.Testing;
 
-/// <summary>Runs real programs (podman, kubectl, bash, dotnet) to completion, with a time limit.</summary>
+/// <summary>Runs real programs (podman, kubectl, bash, dotnet, promtool, pdftoppm) to completion, with a time limit.</summary>
 internal static class CommandLine
 {
     public static async Task<CommandResult> RunAsync(
@@ -19,7 +19,7 @@ internal static class CommandLine
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = standardInput is not null,
-            WorkingDirectory = workingDirectory ?? Maestro.Testing.TestPaths.RepositoryRoot,
+            WorkingDirectory = workingDirectory ?? TestPaths.RepositoryRoot,
         };
         foreach (var argument in arguments)
         {

@@ -1,14 +1,15 @@
-using Maestro.Gateway.Auth;
+using Maestro.Gateway.Quotas;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
-namespace Maestro.Gateway.Tests.Auth;
+namespace Maestro.Gateway.Tests.Quotas;
 
 public sealed class ApiKeyPlansTests
 {
     [Fact]
     public void Names_NoQuotaSection_FreeProAndUnlimited()
     {
-        var plans = new ApiKeyPlans(new ConfigurationBuilder().Build());
+        var plans = Plans([]);
 
         Assert.Equal(["free", "pro", "unlimited"], plans.Names);
     }
@@ -42,5 +43,6 @@ public sealed class ApiKeyPlansTests
     }
 
     private static ApiKeyPlans Plans(Dictionary<string, string?> settings) =>
-        new(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        new(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), new OptionsMonitor<QuotaOptions>(
+            new OptionsFactory<QuotaOptions>([], []), [], new OptionsCache<QuotaOptions>()));
 }
