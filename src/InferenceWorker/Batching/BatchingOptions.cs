@@ -6,13 +6,18 @@ namespace Maestro.InferenceWorker.Batching;
 /// Settings under <c>Worker:Batching</c>: how concurrent requests for one model version are merged
 /// into one ONNX Runtime run. <see cref="Models"/> overrides them per model name
 /// (<c>Worker:Batching:Models:{name}:MaxBatchSize</c>), and registry tags override both (<see cref="BatchingTags"/>).
+/// Batching is off unless turned on — for every model (<c>Worker:Batching:Enabled</c>), for one by name
+/// (<c>Worker:Batching:Models:{name}:Enabled</c>) or by its tag <c>maestro.batching.enabled</c> — as in
+/// Triton, where a model batches only when its configuration asks for it: merging pays off for models
+/// whose run costs more than the hand-over to the batching queue (an MLP of a few hundred thousand
+/// weights), not for small tabular models that run in microseconds.
 /// </summary>
 public sealed class BatchingOptions : IValidatableObject
 {
     public const string SectionName = "Worker:Batching";
 
-    /// <summary>Whether requests are merged at all; off, every request runs alone.</summary>
-    public bool Enabled { get; set; } = true;
+    /// <summary>Whether requests are merged for models that do not say otherwise; off (the default), every request runs alone.</summary>
+    public bool Enabled { get; set; }
 
     /// <summary>The most rows one merged run holds. A request with at least this many rows runs alone.</summary>
     [Range(1, 4096)]

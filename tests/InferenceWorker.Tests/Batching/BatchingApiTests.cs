@@ -111,6 +111,63 @@ public sealed class BatchingApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Predict_DefaultConfiguration_EveryRequestRunsAloneWithoutWaiting()
+    {
+        // Only the window is configured (1 s on a clock that never moves): were batching on by default, these requests
+        // would wait for it and never be answered.
+        await using var host = new WorkerHost(new Dictionary<string, string>
+        {
+            ["Worker:Batching:RunWhenIdle"] = "false",
+            ["Worker:Batching:MaxQueueDelay"] = Window.ToString(),
+        });
+        const string model = "batching-default";
+        await RegisterAsync(host, model, "mlp.onnx");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            host.Client.PostAsJsonAsync($"/api/v1/models/{model}/predict", new { features = Row(i) }))).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        Assert.Equal(Enumerable.Repeat(1, 10), BatchSizes(model));
+        Assert.False(Batcher(host, model).Settings.Enabled);
+        Assert.Null(host.WorkerServices.GetRequiredService<ModelBatchers>().ForTensors(Loaded(host, model)));
+    }
+
+    [Fact]
+    public async Task Predict_BatchingOnForOneModelByName_OnlyThatModelMerges()
+    {
+        const string model = "batching-on-one";
+        await using var host = CreateHost(new()
+        {
+            ["Worker:Batching:Enabled"] = "false",
+            [$"Worker:Batching:Models:{model}:Enabled"] = "true",
+        });
+        await RegisterAsync(host, model, "mlp.onnx");
+        await RegisterAsync(host, "batching-off-other", "mlp.onnx");
+
+        var calls = Enumerable.Range(0, 5).Select(i => Task.Run(() => host.Client.PostAsJsonAsync($"/api/v1/models/{model}/predict", new { features = Row(i) }))).ToArray();
+        var batcher = Batcher(host, model);
+        await ModelBatcherTests.WaitUntil(() => batcher.QueuedRows == 5);
+        host.Time.Advance(Window);
+
+        Assert.All(await Task.WhenAll(calls), response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        Assert.Equal(new[] { 5 }, BatchSizes(model));
+        Assert.False(Batcher(host, "batching-off-other").Settings.Enabled);
+    }
+
+    [Fact]
+    public async Task Predict_ModelTagTurnsBatchingOn_WhenTheConfigurationLeavesItOff()
+    {
+        const string model = "batching-tag-on";
+        await using var host = CreateHost(new() { ["Worker:Batching:Enabled"] = "false" });
+        await host.UploadAsync(model, "mlp.onnx");
+        await host.SetTagAsync(model, BatchingTags.Enabled, "true");
+        await RegisterAsync(host, model, "mlp.onnx", upload: false);
+
+        Assert.True(Batcher(host, model).Settings.Enabled);
+        Assert.NotNull(host.WorkerServices.GetRequiredService<ModelBatchers>().ForTensors(Loaded(host, model)));
+    }
+
+    [Fact]
     public async Task Predict_BatchingDisabledForOneModel_ThatModelRunsAlone()
     {
         await using var host = CreateHost(new() { ["Worker:Batching:Models:batching-off-one:Enabled"] = "false" });
@@ -309,12 +366,14 @@ public sealed class BatchingApiTests : IDisposable
     }
 
     /// <summary>
-    /// A host whose batching window (1 s) ends only when the test advances its clock. These tests pin the window itself, so a
-    /// lone request waits for it too (<c>RunWhenIdle</c> off) unless a test turns that on.
+    /// A host that batches every model (batching is off by default) and whose batching window (1 s) ends only when the test
+    /// advances its clock. These tests pin the window itself, so a lone request waits for it too (<c>RunWhenIdle</c> off)
+    /// unless a test turns that on.
     /// </summary>
     private WorkerHost CreateHost(Dictionary<string, string>? settings = null)
     {
         settings ??= [];
+        settings.TryAdd("Worker:Batching:Enabled", "true");
         settings.TryAdd("Worker:Batching:RunWhenIdle", "false");
         settings.TryAdd("Worker:Batching:MaxQueueDelay", Window.ToString());
         return new WorkerHost(settings);
