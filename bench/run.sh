@@ -160,6 +160,9 @@ command -v jq >/dev/null 2>&1 || missing+=(jq)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+# The registry group writes its 100 MB model with onnx; checked here, before the long groups, so a
+# missing package never ends a run after the load figures are in.
+if wants registry && ! /usr/bin/python3 -c 'import onnx' 2>/dev/null; then missing+=(python3-onnx); fi
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]} with apt-get"
   as_root apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q "${missing[@]}" >&2 \
