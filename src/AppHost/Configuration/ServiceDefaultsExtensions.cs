@@ -4,6 +4,8 @@ namespace Maestro.AppHost.Configuration;
 
 public static class ServiceDefaultsExtensions
 {
+    private const string TracesSampler = "OTEL_TRACES_SAMPLER";
+
     /// <summary>The repository this AppHost was built from (for samples/models).</summary>
     public static string RepositoryRoot { get; } = typeof(ServiceDefaultsExtensions).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Maestro.RepoRoot").Value!;
@@ -15,11 +17,17 @@ public static class ServiceDefaultsExtensions
     /// service outlives neither an AppHost killed without warning, and a 1 s OTLP export timeout: the
     /// dashboard is local, and when everything stops at once (Ctrl+C) a service's last export to a
     /// dashboard already gone would otherwise hold its exit for the exporter's default 10 s.
+    /// Aspire also asks every project to record every span (<c>OTEL_TRACES_SAMPLER=always_on</c>), which
+    /// would set aside the services' own sampling and, under load, have each service export a trace per
+    /// request that the dashboard then spends a third of a core ingesting; that setting is taken out
+    /// again, so the services sample as they do anywhere (<c>Telemetry:Traces</c>). Set
+    /// <c>OTEL_TRACES_SAMPLER</c> in the AppHost's own environment to choose a sampler for every service.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithMaestroDefaults(this IResourceBuilder<ProjectResource> builder)
     {
         if (builder.ApplicationBuilder.ExecutionContext.IsRunMode)
         {
+            var sampler = builder.ApplicationBuilder.Configuration[TracesSampler];
             builder
                 .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
                 .WithEnvironment("DOTNET_ENVIRONMENT", "Development")
@@ -28,7 +36,19 @@ public static class ServiceDefaultsExtensions
                 .WithEnvironment("Logging__Console__FormatterOptions__SingleLine", "true")
                 .WithEnvironment("Logging__Console__FormatterOptions__ColorBehavior", "Disabled")
                 .WithEnvironment("DOTNET_gcServer", "0")
-                .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000");
+                .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")
+                .WithEnvironment(context =>
+                {
+                    // Runs after Aspire's own OTLP settings (added with the project), so it has the last word.
+                    if (string.IsNullOrWhiteSpace(sampler))
+                    {
+                        context.EnvironmentVariables.Remove(TracesSampler);
+                    }
+                    else
+                    {
+                        context.EnvironmentVariables[TracesSampler] = sampler;
+                    }
+                });
         }
 
         return builder.WithHttpHealthCheck("/health");

@@ -52,6 +52,31 @@ public sealed class DashboardTests(PlatformFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task Predict_ManyWithoutATraceContext_DashboardGetsASampleNotATracePerRequest()
+    {
+        const int Requests = 300;
+        await TraceServicesAsync(await PredictWithTraceAsync()); // telemetry flows before counting starts
+        var before = await TraceCountAsync();
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < Requests; i++)
+        {
+            using var response = await Platform.Http.PostAsJsonAsync("/api/v1/models/fraud-detector/predict", new { features = new[] { 0.5, 1.2, 3.4 } });
+            Assert.True(response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.TooManyRequests, $"predict answered {(int)response.StatusCode}");
+        }
+
+        watch.Stop();
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the services export every second
+        var added = await TraceCountAsync() - before;
+        output.WriteLine($"{Requests} predictions in {watch.Elapsed.TotalSeconds:F1} s without a trace context: {added} new traces on the dashboard");
+
+        // Each service keeps the first 10 new traces of a second and 1 % of the rest (Telemetry:Traces); recording every
+        // request — Aspire's always_on, which the AppHost takes out — would add all 300.
+        var allowed = (int)Math.Ceiling(watch.Elapsed.TotalSeconds + 1) * 10 + Requests / 100 + 5;
+        Assert.InRange(added, 1, Math.Min(allowed, Requests - 1));
+    }
+
+    [Fact]
     public async Task ResourcesPage_ListsRedisRegistryBothWorkersAndGatewayRunning()
     {
         await using var browser = await DashboardBrowser.LaunchAsync();
@@ -101,6 +126,9 @@ public sealed class DashboardTests(PlatformFixture fixture, ITestOutputHelper ou
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return traceId;
     }
+
+    private async Task<int> TraceCountAsync() =>
+        (await Platform.Dashboard.GetFromJsonAsync<JsonElement>("/api/telemetry/traces")).GetProperty("totalCount").GetInt32();
 
     /// <summary>The services whose spans the dashboard holds for <paramref name="traceId"/>, once gateway and worker have both arrived.</summary>
     private async Task<HashSet<string>> TraceServicesAsync(string traceId)
