@@ -14,7 +14,7 @@ internal sealed class LocalTokenBuckets
     public const long SweepIntervalMs = 10_000;
 
     private readonly ConcurrentDictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
-    private long _nextSweepMs = long.MinValue;
+    private readonly SweepSchedule _sweeps = new(SweepIntervalMs);
 
     /// <summary>Buckets held now.</summary>
     public int Count => _buckets.Count;
@@ -35,8 +35,7 @@ internal sealed class LocalTokenBuckets
 
     private void Sweep(long nowMs)
     {
-        var due = Volatile.Read(ref _nextSweepMs);
-        if (nowMs < due || Interlocked.CompareExchange(ref _nextSweepMs, nowMs + SweepIntervalMs, due) != due)
+        if (!_sweeps.TryStart(nowMs))
         {
             return;
         }

@@ -31,10 +31,11 @@ internal sealed partial class QuotaDecider
     private readonly GatewayTelemetry _telemetry;
     private readonly ILogger<QuotaDecider> _logger;
     private int _fallingBack;
-    private long _nextLeaseSweepMs = long.MinValue;
 
     /// <summary>How often expired leases are looked for, at most (quota-clock ms).</summary>
     private const long LeaseSweepIntervalMs = 1_000;
+
+    private readonly SweepSchedule _leaseSweeps = new(LeaseSweepIntervalMs);
 
     public QuotaDecider(
         RedisConnection redis,
@@ -205,8 +206,7 @@ internal sealed partial class QuotaDecider
     /// <summary>Hands the leftovers of expired leases back to Redis (in the background; a failure only loses them).</summary>
     private void SweepLeases(long now)
     {
-        var due = Volatile.Read(ref _nextLeaseSweepMs);
-        if (now < due || Interlocked.CompareExchange(ref _nextLeaseSweepMs, now + LeaseSweepIntervalMs, due) != due)
+        if (!_leaseSweeps.TryStart(now))
         {
             return;
         }
