@@ -146,5 +146,24 @@ if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 
+# The failed tests by name, just above the summary: a CI log is often read from its end only.
+if [ "$failed" -gt 0 ]; then
+  echo "== failed tests"
+  /usr/bin/python3 - "$results" <<'PY' || echo "(the reports in $results could not be read)"
+import glob, sys, xml.etree.ElementTree as ET
+def first_line(text):
+    return (text or "").strip().splitlines()[0][:300] if (text or "").strip() else ""
+for report in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    for result in ET.parse(report).getroot().iter():
+        if result.tag.endswith("UnitTestResult") and result.get("outcome") in ("Failed", "Error"):
+            message = next((e.text for e in result.iter() if e.tag.endswith("Message")), "")
+            print(f"  {result.get('testName')}: {first_line(message)}")
+for report in sorted(glob.glob(sys.argv[1] + "/*.xml")):
+    for case in ET.parse(report).getroot().iter("testcase"):
+        for problem in list(case.findall("failure")) + list(case.findall("error")):
+            print(f"  {case.get('classname', '')} {case.get('name')}: {first_line(problem.get('message') or problem.text)}")
+PY
+fi
+
 summary "$passed" "$failed"
 [ "$failed" -eq 0 ]
