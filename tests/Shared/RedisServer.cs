@@ -22,11 +22,25 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>
+    /// Starts a server on a free port. A port found free can be taken by another test process before
+    /// redis-server binds it (then redis-server exits): such a start is tried again on another port.
+    /// </summary>
     public static async Task<RedisServer> StartNewAsync()
     {
-        var server = new RedisServer(FreePorts.Next());
-        await server.StartAsync();
-        return server;
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = new RedisServer(FreePorts.Next());
+            try
+            {
+                await server.StartAsync();
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && server._process is { HasExited: true })
+            {
+                await server.StopAsync();
+            }
+        }
     }
 
     public async Task StartAsync()
