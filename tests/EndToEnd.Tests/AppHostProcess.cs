@@ -124,6 +124,19 @@ public sealed class AppHostProcess : IAsyncDisposable
     /// <summary>Where the AppHost lists every worker replica's own address for the gateway.</summary>
     public string DiscoveryFile => Path.Combine(DataDirectory, "gateway", "discovery.json");
 
+    /// <summary>
+    /// Waits until the gateway counts <paramref name="workers"/> worker replicas available (its <c>/health</c>).
+    /// "Ready" needs only one: on a busy machine the second can still be starting, and a test that kills a
+    /// worker to show the other taking over needs the other to be there first.
+    /// </summary>
+    public Task WaitForAvailableWorkersAsync(int workers = 2) => WaitUntilAsync(async () =>
+    {
+        using var response = await Anonymous.GetAsync("/health");
+        using var health = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return health.RootElement.GetProperty("checks").EnumerateArray()
+            .Any(c => c.GetProperty("name").GetString() == "worker" && c.GetProperty("data").GetProperty("available").GetInt32() == workers);
+    }, TimeSpan.FromSeconds(60), $"the gateway to count {workers} worker replicas available");
+
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with the AppHost's output after <paramref name="timeout"/>.</summary>
     public Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
         ProcessPolling.UntilAsync(condition, timeout, what, _process, "The AppHost", () => Output, TimeSpan.FromMilliseconds(200));

@@ -178,6 +178,7 @@ public sealed class PlatformTests(PlatformFixture fixture) : IClassFixture<Platf
     [Fact]
     public async Task KillWorker_AppHostRestartsIt_AndItServesAgain()
     {
+        await Platform.WaitForAvailableWorkersAsync();
         var before = Platform.Replica("worker", 0);
 
         System.Diagnostics.Process.GetProcessById(before.Pid).Kill();

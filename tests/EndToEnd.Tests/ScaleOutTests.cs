@@ -104,6 +104,7 @@ public sealed class ScaleOutTests(TwoGatewaysFixture fixture, ITestOutputHelper 
         var total = 0;
         var failures = new ConcurrentQueue<string>();
         var (atKill, atRestart, restartedAfter) = (0, 0, TimeSpan.Zero);
+        await Platform.WaitForAvailableWorkersAsync();
         var retriesBefore = await RetriesAsync();
         using var stop = new CancellationTokenSource();
 
