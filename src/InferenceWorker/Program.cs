@@ -10,6 +10,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseHttp2RequestDrain();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapPredictApi();

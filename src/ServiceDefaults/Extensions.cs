@@ -85,10 +85,12 @@ public static class Extensions
 
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
+                // ASP.NET Core's own meters, named rather than through AddAspNetCoreInstrumentation(), which also puts
+                // a middleware in front of every request (to tag handled exceptions' metrics) at an allocation per request.
+                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.Routing")
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
+                .AddMeter("System.Net.Http")
                 .AddMeter(TelemetryPrefix + "*")
                 // Counted on every request, read by nobody: which route matched, and Kestrel's buffer pool.
                 .AddView("aspnetcore.routing.match_attempts", MetricStreamConfiguration.Drop)

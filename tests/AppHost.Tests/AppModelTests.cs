@@ -22,6 +22,8 @@ public sealed class AppModelTests : IDisposable
         var (registry, worker, gateway) = ((ProjectResource)resources["registry"], (ProjectResource)resources["worker"], (ProjectResource)resources["gateway"]);
 
         Assert.Equal(3, worker.Annotations.OfType<ReplicaAnnotation>().Single().Replicas);
+        // Each worker speaks HTTP/1.1 on http (probes, people) and HTTP/2 on h2c (the gateway).
+        Assert.Equal(["h2c", "http"], worker.Annotations.OfType<EndpointAnnotation>().Select(e => e.Name).Order());
         var gatewayHttp = gateway.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http");
         Assert.Equal(port, gatewayHttp.Port);
         Assert.False(gatewayHttp.IsProxied);

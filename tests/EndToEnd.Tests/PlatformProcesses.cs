@@ -4,7 +4,9 @@ namespace Maestro.EndToEnd.Tests;
 
 /// <summary>A Maestro service process an AppHost started: which service, which replica, where it listens.</summary>
 /// <param name="Instance">The replica's identity (Aspire's <c>service.instance.id</c>); a restarted replica keeps it.</param>
-public sealed record ServiceProcess(string Service, string Instance, int Pid, string Url)
+/// <param name="Url">Its HTTP/1.1 address.</param>
+/// <param name="Http2Url">A worker's HTTP/2 (cleartext) address, where the gateway calls it; <c>null</c> for the others.</param>
+public sealed record ServiceProcess(string Service, string Instance, int Pid, string Url, string? Http2Url = null)
 {
     public int Port => new Uri(Url).Port;
 }
@@ -41,8 +43,12 @@ public static class PlatformProcesses
             var instance = (env.GetValueOrDefault("OTEL_RESOURCE_ATTRIBUTES") ?? "")
                 .Split(',').Select(a => a.Split('=', 2)).Where(kv => kv.Length == 2 && kv[0] == "service.instance.id")
                 .Select(kv => kv[1]).FirstOrDefault() ?? service;
-            var url = urls.Split(';').First(u => u.StartsWith("http://", StringComparison.Ordinal)).Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
-            found.Add(new ServiceProcess(service, instance, pid, url.TrimEnd('/')));
+            // A worker also listens on its HTTP/2 port for the gateway (Worker__Http2Port): Url is the HTTP/1.1 one.
+            var http2Port = env.GetValueOrDefault("Worker__Http2Port");
+            var addresses = urls.Split(';').Where(u => u.StartsWith("http://", StringComparison.Ordinal))
+                .Select(u => u.Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/')).ToArray();
+            var http2 = http2Port is null ? null : addresses.FirstOrDefault(u => u.EndsWith($":{http2Port}", StringComparison.Ordinal));
+            found.Add(new ServiceProcess(service, instance, pid, addresses.First(u => u != http2), http2));
         }
 
         return found.OrderBy(s => s.Service, StringComparer.Ordinal).ThenBy(s => s.Instance, StringComparer.Ordinal).ToArray();

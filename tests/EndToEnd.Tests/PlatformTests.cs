@@ -43,6 +43,52 @@ public sealed class PlatformTests(PlatformFixture fixture) : IClassFixture<Platf
     }
 
     [Fact]
+    public async Task Predict_ThroughTheGateway_ReachesTheWorkersOverHttp2OnTheirOwnEndpoints()
+    {
+        var workers = Platform.Services().Where(s => s.Service == "worker").ToArray();
+        Assert.All(workers, worker => Assert.NotNull(worker.Http2Url));
+        using (var document = JsonDocument.Parse(File.ReadAllText(Platform.DiscoveryFile)))
+        {
+            var listed = document.RootElement.GetProperty("services").GetProperty("worker").GetProperty("h2c").EnumerateArray().Select(e => e.GetString()!);
+            Assert.Equal(workers.Select(w => w.Http2Url!).Order(), listed.Order());
+        }
+
+        using var direct = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var before = await PredictsOverHttp2Async(direct, workers);
+        for (var i = 0; i < 20; i++)
+        {
+            using var predicted = await Platform.Http.PostAsJsonAsync("/api/v1/models/fraud-detector/predict", new { features = new[] { 0.1, 0.2, 0.3 } });
+            Assert.Equal(HttpStatusCode.OK, predicted.StatusCode);
+        }
+
+        // The workers' own request metric says which protocol each predict arrived with.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        double after;
+        while ((after = await PredictsOverHttp2Async(direct, workers)) - before < 20 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.True(after - before >= 20, $"the workers counted {after - before} predicts over HTTP/2 of the 20 sent through the gateway");
+    }
+
+    private static async Task<double> PredictsOverHttp2Async(HttpClient direct, IEnumerable<ServiceProcess> workers)
+    {
+        double total = 0;
+        foreach (var worker in workers)
+        {
+            var text = await direct.GetStringAsync($"{worker.Url}/metrics");
+            total += text.Split('\n')
+                .Where(line => line.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
+                    && line.Contains("http_route=\"/api/v1/models/{name}/predict\"", StringComparison.Ordinal)
+                    && line.Contains("network_protocol_version=\"2\"", StringComparison.Ordinal))
+                .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return total;
+    }
+
+    [Fact]
     public async Task Predict_SeededDemoModel_ReturnsSeedShapedPrediction()
     {
         using var response = await Platform.Http.PostAsJsonAsync("/api/v1/models/fraud-detector/predict",

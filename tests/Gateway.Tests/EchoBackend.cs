@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -30,10 +32,17 @@ internal sealed class EchoBackend : IAsyncDisposable
     /// <summary><c>http://127.0.0.1:port</c>, as the AppHost would put it in <c>services__name__http__N</c>.</summary>
     public string Address { get; }
 
-    public static async Task<EchoBackend> StartAsync(string name)
+    /// <param name="name">What the echo calls the backend.</param>
+    /// <param name="http2Only">Speak HTTP/2 only (cleartext, prior knowledge), as a worker's h2c endpoint does.</param>
+    public static async Task<EchoBackend> StartAsync(string name, bool http2Only = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        if (http2Only)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+        }
+
         var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");
         app.Map("/{**path}", async (HttpContext context) =>
@@ -47,7 +56,8 @@ internal sealed class EchoBackend : IAsyncDisposable
                 Header(context, "X-API-Key"),
                 Header(context, "X-Request-Id"),
                 body.Length == 0 ? null : body,
-                Header(context, "Authorization")));
+                Header(context, "Authorization"),
+                context.Request.Protocol));
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

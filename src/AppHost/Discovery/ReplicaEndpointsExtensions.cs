@@ -14,9 +14,11 @@ public static class ReplicaEndpointsExtensions
     /// <c>http://worker</c> resolves to one endpoint per replica. When publishing, this is the plain
     /// <c>WithReference</c>: an orchestrator such as Kubernetes hands out the addresses there. Several
     /// consumers of one replicated project share its file (the first <paramref name="discoveryFile"/> given).
+    /// With <paramref name="http2"/> the file also lists each replica's HTTP/2 endpoint
+    /// (<see cref="Http2EndpointExtensions.WithHttp2Endpoint"/>) as <c>h2c</c>.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithReplicaReference(
-        this IResourceBuilder<ProjectResource> builder, IResourceBuilder<ProjectResource> replicated, string discoveryFile)
+        this IResourceBuilder<ProjectResource> builder, IResourceBuilder<ProjectResource> replicated, string discoveryFile, bool http2 = false)
     {
         if (builder.ApplicationBuilder.ExecutionContext.IsPublishMode)
         {
@@ -29,7 +31,8 @@ public static class ReplicaEndpointsExtensions
             .FirstOrDefault(existing => existing.Project == replicated.Resource);
         if (endpoints is null)
         {
-            endpoints = new ReplicaEndpoints(replicated.Resource, replicated.Resource.Name, discoveryFile);
+            endpoints = new ReplicaEndpoints(replicated.Resource, replicated.Resource.Name, discoveryFile,
+                http2 ? Http2EndpointExtensions.WorkerPortVariable : null);
             builder.ApplicationBuilder.Services.AddSingleton(endpoints);
         }
 

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using OpenTelemetry.Metrics;
 using Yarp.ReverseProxy.Configuration;
 
@@ -63,7 +64,7 @@ internal static class Extensions
             // http://worker → one destination per endpoint discovery knows (services__worker__http__N), re-resolved when they change.
             .AddServiceDiscoveryDestinationResolver();
         builder.Services.AddSingleton(provider => new InMemoryConfigProvider(
-            GatewayRoutes.Routes, GatewayRoutes.Clusters(provider.GetRequiredService<IOptions<GatewayRoutingOptions>>().Value.ProbeInterval)));
+            GatewayRoutes.Routes, GatewayRoutes.Clusters(provider.GetRequiredService<IOptions<GatewayRoutingOptions>>().Value)));
         builder.Services.AddSingleton<IProxyConfigProvider>(provider => provider.GetRequiredService<InMemoryConfigProvider>());
 
         // GET /health reports each dependency, as the registry report's health endpoint does.
@@ -81,8 +82,18 @@ internal static class Extensions
         failureStatus: HealthStatus.Degraded,
         tags: null);
 
-    /// <summary>Answers CORS preflights before authentication, for the configured origins only.</summary>
-    public static void UseGatewayCors(this WebApplication app) => app.UseCors(CorsPolicy);
+    /// <summary>
+    /// Answers CORS preflights before authentication, for the configured origins only. Only browsers send
+    /// <c>Origin</c>: other requests skip the CORS middleware (which resolves its policy provider from the
+    /// request's services each time), and without configured origins it is not in the pipeline at all.
+    /// </summary>
+    public static void UseGatewayCors(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<GatewayCorsOptions>>().Value.AllowedOrigins.Length > 0)
+        {
+            app.UseWhen(context => context.Request.Headers.ContainsKey(HeaderNames.Origin), branch => branch.UseCors(CorsPolicy));
+        }
+    }
 
     /// <summary>
     /// The proxy pipeline: body limits, then a retry around YARP's own load balancing and passive health
@@ -95,12 +106,13 @@ internal static class Extensions
         var latency = app.Services.GetRequiredService<UpstreamLatency>();
         app.MapReverseProxy(proxy =>
         {
-            proxy.Use((context, next) => limits.InvokeAsync(context, () => next(context)));
-            proxy.Use((context, next) => retry.InvokeAsync(context, () => next(context)));
+            // Each step is handed the next as a RequestDelegate, bound once: nothing is allocated per request to chain them.
+            proxy.Use((HttpContext context, RequestDelegate next) => limits.InvokeAsync(context, next));
+            proxy.Use((HttpContext context, RequestDelegate next) => retry.InvokeAsync(context, next));
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
-            proxy.Use((context, next) => latency.InvokeAsync(context, () => next(context)));
+            proxy.Use((HttpContext context, RequestDelegate next) => latency.InvokeAsync(context, next));
         });
     }
 }

@@ -30,8 +30,8 @@ internal sealed partial class MergedOpenApiDocument(
 {
     public const string DocumentName = "v1";
 
-    /// <summary>Each cluster's discovery address (<c>http://registry</c>), as the routes use them.</summary>
-    private static readonly IReadOnlyList<(string ClusterId, string Address)> Services = GatewayRoutes.Clusters(null)
+    /// <summary>Each cluster's discovery address over HTTP/1.1 (<c>http://registry</c>, <c>http://worker</c>), where its document is fetched.</summary>
+    private static readonly IReadOnlyList<(string ClusterId, string Address)> Services = GatewayRoutes.Clusters(new GatewayRoutingOptions { ActiveHealthChecks = false })
         .Select(cluster => (cluster.ClusterId, cluster.Destinations!.Values.Single().Address))
         .ToList();
 

@@ -47,14 +47,14 @@ internal sealed partial class UpstreamRetry(
 
     public const int MaxChunkedInferenceBodyBytes = 10 * 1024 * 1024;
 
-    public async Task InvokeAsync(HttpContext context, Func<Task> next)
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var proxy = context.GetReverseProxyFeature();
         var replayable = await PrepareReplayAsync(context, proxy.Cluster.Config.ClusterId == GatewayRoutes.WorkerCluster);
 
         // Load balancing narrows AvailableDestinations to the one it picks; keep the full list.
         var candidates = proxy.AvailableDestinations;
-        await next();
+        await next(context);
 
         var error = context.GetForwarderErrorFeature();
         if (error is null || proxy.ProxiedDestination is not { } failed || context.Response.HasStarted
@@ -87,19 +87,20 @@ internal sealed partial class UpstreamRetry(
 
         if (single)
         {
-            await latency.InvokeAsync(context, () => ForwardFreshAsync(context, proxy, failed).AsTask());
+            await latency.InvokeAsync(context, retried => ForwardFreshAsync(retried, proxy, failed));
             return;
         }
 
         proxy.AvailableDestinations = others;
         proxy.ProxiedDestination = null;
-        await next();
+        await next(context);
     }
 
-    private ValueTask<ForwarderError> ForwardFreshAsync(HttpContext context, IReverseProxyFeature proxy, DestinationState destination)
+    /// <summary>Forwards on a connection of its own; a failure is reported through <see cref="IForwarderErrorFeature"/>, as in the pipeline.</summary>
+    private async Task ForwardFreshAsync(HttpContext context, IReverseProxyFeature proxy, DestinationState destination)
     {
         proxy.ProxiedDestination = destination;
-        return forwarder.SendAsync(context, destination.Model.Config.Address, _fresh,
+        await forwarder.SendAsync(context, destination.Model.Config.Address, _fresh,
             proxy.Cluster.Config.HttpRequest ?? ForwarderRequestConfig.Empty, proxy.Route.Transformer);
     }
 

@@ -14,7 +14,7 @@ namespace Maestro.Gateway.Routing;
 /// </summary>
 internal sealed class BodyLimits(IOptions<GatewayLimitsOptions> options)
 {
-    public Task InvokeAsync(HttpContext context, Func<Task> next)
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var route = context.GetReverseProxyFeature().Route.Config;
         var kind = route.Metadata is { } metadata && metadata.TryGetValue(GatewayRoutes.BodyKindKey, out var value) ? value : null;
@@ -40,6 +40,6 @@ internal sealed class BodyLimits(IOptions<GatewayLimitsOptions> options)
             size.MaxRequestBodySize = limit;
         }
 
-        return next();
+        return next(context);
     }
 }

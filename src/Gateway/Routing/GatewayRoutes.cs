@@ -1,3 +1,4 @@
+using System.Net;
 using Maestro.Gateway.Auth;
 using Yarp.ReverseProxy.Configuration;
 
@@ -80,22 +81,32 @@ internal static class GatewayRoutes
         },
     ]);
 
+    /// <summary>The workers' HTTP/2 endpoint, by discovery's endpoint-name syntax (<c>services__worker__h2c__N</c>).</summary>
+    public const string WorkerHttp2Address = "http://_h2c.worker";
+
     /// <summary>
-    /// The clusters, each destination probed on <c>/alive</c> every <paramref name="healthCheckInterval"/>
-    /// (never when <c>null</c>: then only failed requests take a destination out of rotation).
+    /// The clusters, each destination probed on <c>/alive</c> as <paramref name="routing"/> says (never
+    /// when its probe interval is <c>null</c>: then only failed requests take a destination out of
+    /// rotation), the workers over HTTP/2 when <see cref="GatewayRoutingOptions.WorkerHttp2"/> is on.
     /// </summary>
-    public static IReadOnlyList<ClusterConfig> Clusters(TimeSpan? healthCheckInterval) =>
+    public static IReadOnlyList<ClusterConfig> Clusters(GatewayRoutingOptions routing) =>
     [
-        Cluster(RegistryCluster, "http://registry", healthCheckInterval),
-        Cluster(WorkerCluster, "http://worker", healthCheckInterval),
+        Cluster(RegistryCluster, "http://registry", routing.ProbeInterval, http2: false),
+        Cluster(WorkerCluster, routing.WorkerHttp2 ? WorkerHttp2Address : "http://worker", routing.ProbeInterval, routing.WorkerHttp2),
     ];
 
-    private static ClusterConfig Cluster(string id, string address, TimeSpan? healthCheckInterval) => new()
+    private static ClusterConfig Cluster(string id, string address, TimeSpan? healthCheckInterval, bool http2) => new()
     {
         ClusterId = id,
         LoadBalancingPolicy = "PowerOfTwoChoices",
         // Time without a byte either way before the gateway gives up on a call (uploads may stream a while).
-        HttpRequest = new() { ActivityTimeout = id == WorkerCluster ? TimeSpan.FromSeconds(30) : TimeSpan.FromMinutes(5) },
+        // Over HTTP/2 the version is exact: a cleartext endpoint cannot negotiate it.
+        HttpRequest = new()
+        {
+            ActivityTimeout = id == WorkerCluster ? TimeSpan.FromSeconds(30) : TimeSpan.FromMinutes(5),
+            Version = http2 ? HttpVersion.Version20 : null,
+            VersionPolicy = http2 ? HttpVersionPolicy.RequestVersionExact : null,
+        },
         Destinations = new Dictionary<string, DestinationConfig> { [id] = new() { Address = address } },
         HealthCheck = new()
         {

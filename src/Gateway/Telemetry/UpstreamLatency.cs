@@ -9,12 +9,12 @@ namespace Maestro.Gateway.Telemetry;
 /// </summary>
 internal sealed class UpstreamLatency(GatewayTelemetry telemetry)
 {
-    public async Task InvokeAsync(HttpContext context, Func<Task> next)
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await next();
+            await next(context);
         }
         finally
         {

@@ -6,6 +6,7 @@ using Maestro.InferenceWorker.Predict;
 using Maestro.InferenceWorker.Registry;
 using Maestro.InferenceWorker.Telemetry;
 using Maestro.ServiceDefaults;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace Maestro.InferenceWorker.Extensions;
@@ -18,6 +19,7 @@ internal static class Extensions
         builder.AddValidatedOptions<WorkerOptions>(WorkerOptions.SectionName);
         builder.AddValidatedOptions<RegistryClientOptions>(RegistryClientOptions.SectionName);
         builder.AddValidatedOptions<BatchingOptions>(BatchingOptions.SectionName);
+        builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, Http2EndpointSetup>();
         builder.Services.Configure<RedisConnectionOptions>(redis =>
             redis.WhileUnavailable = "promotions reach this worker by polling the registry's change feed only");
 

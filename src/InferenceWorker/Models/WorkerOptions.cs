@@ -33,6 +33,15 @@ public sealed class WorkerOptions
     [Range(0, 1_048_576)]
     public int MemoryBudgetMB { get; set; }
 
+    /// <summary>
+    /// The port of the endpoint that speaks HTTP/2 without TLS (prior knowledge) for the gateway
+    /// (<c>Gateway:Routing:WorkerHttp2</c>); every other endpoint stays HTTP/1.1, for probes, scrapers and
+    /// people. The endpoint itself is one of the addresses the worker listens on (<c>ASPNETCORE_URLS</c> or
+    /// <c>ASPNETCORE_HTTP_PORTS</c>); none by default.
+    /// </summary>
+    [Range(1, 65535)]
+    public int? Http2Port { get; set; }
+
     /// <summary>Threads one inference may use; 1 suits many small concurrent requests.</summary>
     [Range(1, 256)]
     public int IntraOpThreads { get; set; } = 1;

@@ -25,6 +25,39 @@ public sealed class ReplicaEndpointsTests : IDisposable
         Assert.Equal(expected, ReplicaEndpoints.AddressOf(urls));
     }
 
+    [Theory]
+    [InlineData("http://localhost:41001;http://localhost:41002", 41002, "http://127.0.0.1:41001", "http://127.0.0.1:41002")]
+    [InlineData("http://localhost:41002;http://localhost:41001", 41002, "http://127.0.0.1:41001", "http://127.0.0.1:41002")]
+    [InlineData("http://localhost:41001", 41002, "http://127.0.0.1:41001", null)]
+    public void AddressOf_WithAnHttp2Port_HttpOneIsTheOtherAddress(string urls, int http2Port, string expectedHttp, string? expectedHttp2)
+    {
+        Assert.Equal(expectedHttp, ReplicaEndpoints.AddressOf(urls, http2Port));
+        Assert.Equal(expectedHttp2, ReplicaEndpoints.AddressOn(urls, http2Port));
+    }
+
+    [Fact]
+    public void Observe_ReplicasWithHttp2Endpoints_ListedUnderH2cBesideHttp()
+    {
+        var endpoints = new ReplicaEndpoints(new ContainerResource("worker"), "worker", Path.Combine(_directory, "h2c", "discovery.json"), "Worker__Http2Port");
+        endpoints.Observe("worker-b", KnownResourceStates.Running, HealthStatus.Healthy, new ReplicaAddress("http://127.0.0.1:41003", "http://127.0.0.1:41004"));
+        endpoints.Observe("worker-a", KnownResourceStates.Running, HealthStatus.Healthy, new ReplicaAddress("http://127.0.0.1:41001", "http://127.0.0.1:41002"));
+
+        Assert.Equal(["http://127.0.0.1:41001", "http://127.0.0.1:41003"], Listed(endpoints.Path, "http"));
+        Assert.Equal(["http://127.0.0.1:41002", "http://127.0.0.1:41004"], Listed(endpoints.Path, "h2c"));
+
+        endpoints.Observe("worker-a", KnownResourceStates.Finished, null, (ReplicaAddress?)null);
+        Assert.Equal(["http://127.0.0.1:41004"], Listed(endpoints.Path, "h2c"));
+    }
+
+    [Fact]
+    public void Observe_WithoutHttp2_NoH2cList()
+    {
+        _endpoints.Observe("worker-a", KnownResourceStates.Running, HealthStatus.Healthy, "http://127.0.0.1:41001");
+
+        using var document = JsonDocument.Parse(File.ReadAllText(_endpoints.Path));
+        Assert.False(document.RootElement.GetProperty("services").GetProperty("worker").TryGetProperty("h2c", out _));
+    }
+
     [Fact]
     public void Observe_HealthyReplicas_ListedInTheFile()
     {
@@ -75,10 +108,12 @@ public sealed class ReplicaEndpointsTests : IDisposable
         Assert.Empty(Listed());
     }
 
-    private string[] Listed()
+    private string[] Listed() => Listed(_endpoints.Path, "http");
+
+    private static string[] Listed(string path, string endpoint)
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(_endpoints.Path));
-        return document.RootElement.GetProperty("services").GetProperty("worker").GetProperty("http")
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.GetProperty("services").GetProperty("worker").GetProperty(endpoint)
             .EnumerateArray().Select(e => e.GetString()!).ToArray();
     }
 
