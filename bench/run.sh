@@ -44,11 +44,16 @@ done
 [ ${#groups[@]} -gt 0 ] || groups=(load cold memory registry micro)
 wants() { local group; for group in "${groups[@]}"; do [ "$group" = "$1" ] && return 0; done; return 1; }
 
+# The warm-up of each scenario is long enough for .NET's tiered compilation to finish under load (it
+# keeps recompiling hot methods for 15-20 s here; the gateway has far more of them than a bare hop), so
+# the rounds measure the steady state of every process alike. BENCH_ROUNDS, BENCH_DURATION and
+# BENCH_WARMUP (seconds) override the mode's values.
 if [ "$quick" -eq 1 ]; then
-  rounds=1 duration=5 warmup=2 cold_starts=1 mode="--quick"
+  rounds=1 duration=5 warmup=3 cold_starts=1 mode="--quick"
 else
-  rounds=3 duration=8 warmup=3 cold_starts=3 mode="default"
+  rounds=3 duration=8 warmup=10 cold_starts=3 mode="default"
 fi
+rounds=${BENCH_ROUNDS:-$rounds} duration=${BENCH_DURATION:-$duration} warmup=${BENCH_WARMUP:-$warmup}
 connections=32
 threads=2
 lua="$repo/bench/wrk-post.lua"
@@ -440,9 +445,10 @@ if wants load; then
   gateway_pid=$(resource_field gateway pid)
   worker_pid=$(resource_field worker pid)
   worker_port=$(resource_field worker port)
+  worker_http2_port=$(resource_field worker http2_port)
   redis_pid=$(resource_field redis pid)
   [ -n "$redis_pid" ] || fail "the AppHost started no redis-server, which (c) measures; install it (apt-get install redis-server)"
-  [ -n "$worker_port" ] && [ -n "$gateway_pid" ] || fail "the AppHost runs no worker or gateway: $ah_resources"
+  [ -n "$worker_port" ] && [ -n "$worker_http2_port" ] && [ -n "$gateway_pid" ] || fail "the AppHost runs no worker or gateway: $ah_resources"
 
   yarp_kestrel_port=$(free_port)
   start_bg "$work/yarp-kestrel.log" env DOTNET_gcServer=0 dotnet "$yarp_dll" \
@@ -452,6 +458,14 @@ if wants load; then
   start_bg "$work/yarp-worker.log" env DOTNET_gcServer=0 dotnet "$yarp_dll" \
     --urls "http://127.0.0.1:$yarp_worker_port" --Destination "http://127.0.0.1:$worker_port"
   yarp_worker_pid=$last_pid
+  # The same bare hop set up as the gateway is (README, "Performance settings"): HTTP/2 to the worker's
+  # h2c endpoint, inline socket completions, no thread-pool spinning — so that what those settings do and
+  # what the gateway's features cost can be told apart.
+  yarp_tuned_port=$(free_port)
+  start_bg "$work/yarp-tuned.log" env DOTNET_gcServer=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
+    DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 dotnet "$yarp_dll" \
+    --urls "http://127.0.0.1:$yarp_tuned_port" --Destination "http://127.0.0.1:$worker_http2_port" --Http2 true
+  yarp_tuned_pid=$last_pid
 
   # nginx (Debian's) as a plain reverse proxy in front of the same worker: one worker process (its CPU is
   # measured), keep-alive connections to the upstream, no logging — what a user would put there instead.
@@ -494,6 +508,9 @@ NGINX
   scenario yarp_worker "(b′)" "bare YARP hop → worker predict" \
     "http://127.0.0.1:$yarp_worker_port$predict_path" "$work/predict.json" "" 1 worker '"probability"' \
     "yarp=$yarp_worker_pid" "worker=$worker_pid"
+  scenario yarp_tuned "(b‴)" "bare YARP hop → worker predict, set up as the gateway is (HTTP/2 to the worker, runtime settings)" \
+    "http://127.0.0.1:$yarp_tuned_port$predict_path" "$work/predict.json" "" 1 yarp_worker '"probability"' \
+    "yarp=$yarp_tuned_pid" "worker=$worker_pid"
   scenario nginx_worker "(b″)" "nginx reverse proxy → worker predict" \
     "http://127.0.0.1:$nginx_port$predict_path" "$work/predict.json" "" 1 worker '"probability"' \
     "nginx=$nginx_pid" "worker=$worker_pid"
@@ -501,7 +518,7 @@ NGINX
   scenario gateway "(c)" "gateway → worker predict, API key + Redis quota" \
     "$ah_url$predict_path" "$work/predict.json" "$client_key" 1 worker '"probability"' \
     "gateway=$gateway_pid" "worker=$worker_pid" "redis=$redis_pid"
-  also_vs[gateway]="yarp_worker nginx_worker"
+  also_vs[gateway]="yarp_worker yarp_tuned nginx_worker"
   scenario worker4 "(b4)" "worker predict, direct, 4 connections" \
     "http://127.0.0.1:$worker_port$predict_path" "$work/predict.json" "" 1 "" '"probability"' "worker=$worker_pid"
   scenario gateway4 "(c4)" "gateway → worker predict, API key + Redis quota, 4 connections (goal: ≤ +0.3 ms p50 over (b4), p99 ≤ 2 ms)" \
@@ -549,12 +566,12 @@ NGINX
     done
   done
 
-  for id in kestrel yarp_kestrel worker yarp_worker nginx_worker gateway worker4 gateway4; do load_row "$id"; done
+  for id in kestrel yarp_kestrel worker yarp_worker yarp_tuned nginx_worker gateway worker4 gateway4; do load_row "$id"; done
   for id in v2 batch mlp_off mlp_on; do load_row "$id"; done
   shared_decisions=$(($(quota_decisions shared) - shared_before)) local_decisions=$(($(quota_decisions local) - local_before))
 
   log "load: stopping"
-  for pid in "$nginx_master" "$yarp_worker_pid" "$yarp_kestrel_pid" "$kestrel_pid"; do stop_pid "$pid" 10; forget "$pid"; done
+  for pid in "$nginx_master" "$yarp_tuned_pid" "$yarp_worker_pid" "$yarp_kestrel_pid" "$kestrel_pid"; do stop_pid "$pid" 10; forget "$pid"; done
   ah_pid=$load_apphost
   stop_apphost
 fi

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Lists what an AppHost runs, as JSON: [{"resource", "instance", "pid", "port"}, ...].
+"""Lists what an AppHost runs, as JSON: [{"resource", "instance", "pid", "port", "http2_port"}, ...].
 
 Aspire shows its resources to the dashboard over gRPC only, so this reads /proc the way `ps` would:
 every Maestro service carries the AppHost's pid in MAESTRO_PARENT_PID, its service in
-OTEL_SERVICE_NAME, its replica in OTEL_RESOURCE_ATTRIBUTES and its address in ASPNETCORE_URLS; the
+OTEL_SERVICE_NAME, its replica in OTEL_RESOURCE_ATTRIBUTES, its address in ASPNETCORE_URLS (a worker's HTTP/2 port, the
+gateway's, in Worker__Http2Port: "port" is the other one); the
 redis-server is the one on the port the services were given in ConnectionStrings__redis.
 Usage: apphost_resources.py APPHOST_PID
 """
@@ -31,9 +32,10 @@ def main(apphost):
         if env.get("MAESTRO_PARENT_PID") != str(apphost) or "ASPNETCORE_URLS" not in env:
             continue
         attributes = dict(a.split("=", 1) for a in env.get("OTEL_RESOURCE_ATTRIBUTES", "").split(",") if "=" in a)
-        url = next(u for u in env["ASPNETCORE_URLS"].split(";") if u.startswith("http://"))
+        http2_port = int(env["Worker__Http2Port"]) if env.get("Worker__Http2Port", "").isdigit() else None
+        ports = [int(u.rstrip("/").rsplit(":", 1)[1]) for u in env["ASPNETCORE_URLS"].split(";") if u.startswith("http://")]
         found.append({"resource": env.get("OTEL_SERVICE_NAME", "?"), "instance": attributes.get("service.instance.id", ""),
-                      "pid": pid, "port": int(url.rstrip("/").rsplit(":", 1)[1])})
+                      "pid": pid, "port": next(p for p in ports if p != http2_port), "http2_port": http2_port})
         if env.get("ConnectionStrings__redis"):
             redis_port = int(env["ConnectionStrings__redis"].split(",")[0].rsplit(":", 1)[1])
     if redis_port:
