@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Maestro.Testing;
+using Xunit.Abstractions;
 
 namespace Maestro.EndToEnd.Tests.Metrics;
 
@@ -12,7 +13,7 @@ namespace Maestro.EndToEnd.Tests.Metrics;
 /// credential, as the README's scrape configuration does), the registry and a worker.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
-public sealed class PrometheusTests(PlatformFixture fixture) : IClassFixture<PlatformFixture>
+public sealed class PrometheusTests(PlatformFixture fixture, ITestOutputHelper output) : IClassFixture<PlatformFixture>
 {
     private AppHostProcess Platform => fixture.Platform;
 
@@ -74,6 +75,7 @@ public sealed class PrometheusTests(PlatformFixture fixture) : IClassFixture<Pla
             return targets.Count == 3 && targets.All(target => target.Health == "up");
         }, TimeSpan.FromSeconds(90), "every target to be up");
         Assert.Equal(["maestro-gateway", "maestro-registry", "maestro-worker"], targets.Select(t => t.Job).Order());
+        output.WriteLine("Prometheus targets: " + string.Join(", ", targets.OrderBy(t => t.Job).Select(t => $"{t.Job} {t.Health}")));
 
         foreach (var (job, family) in new[] { ("maestro-gateway", "maestro_gateway_"), ("maestro-worker", "maestro_inference_") })
         {
