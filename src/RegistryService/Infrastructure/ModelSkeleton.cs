@@ -37,36 +37,11 @@ internal static class ModelSkeleton
     public static string? TryWrite(string modelPath)
     {
         using var file = File.OpenHandle(modelPath);
-        var reader = new Reader(file);
+        var rewrite = new Rewrite(new Reader(file), Path.GetFileName(modelPath));
         using var skeleton = new MemoryStream();
-        var externalized = 0;
-        var location = Path.GetFileName(modelPath);
-        for (var position = 0L; position < reader.Length;)
-        {
-            if (reader.Next(position, reader.Length) is not { } field)
-            {
-                return null;
-            }
-
-            if (field.Number == ModelGraph && field.Wire == WireLengthDelimited)
-            {
-                var graph = new MemoryStream();
-                if (!RewriteGraph(reader, field, location, graph, ref externalized))
-                {
-                    return null;
-                }
-
-                WriteLengthDelimited(skeleton, ModelGraph, graph);
-            }
-            else
-            {
-                reader.CopyTo(skeleton, field.Start, field.End);
-            }
-
-            position = field.End;
-        }
-
-        if (externalized == 0)
+        var whole = rewrite.Fields(0, rewrite.Length, ModelGraph, skeleton,
+            (graph, output) => rewrite.Fields(graph.ValueStart, graph.End, GraphInitializer, output, rewrite.Tensor));
+        if (!whole || rewrite.Externalized == 0)
         {
             return null;
         }
@@ -76,80 +51,93 @@ internal static class ModelSkeleton
         return path;
     }
 
-    private static bool RewriteGraph(Reader reader, Field graph, string location, MemoryStream output, ref int externalized)
+    /// <summary>One pass over a model file, counting the initializers it moved out.</summary>
+    private sealed class Rewrite(Reader reader, string location)
     {
-        for (var position = graph.ValueStart; position < graph.End;)
-        {
-            if (reader.Next(position, graph.End) is not { } field)
-            {
-                return false;
-            }
+        public int Externalized { get; private set; }
 
-            if (field.Number == GraphInitializer && field.Wire == WireLengthDelimited)
+        public long Length => reader.Length;
+
+        /// <summary>
+        /// Copies the fields of the message between <paramref name="start"/> and <paramref name="end"/>,
+        /// each length-delimited field numbered <paramref name="number"/> as <paramref name="rewriteField"/>
+        /// writes it; <c>false</c> when the bytes are not a well-formed message.
+        /// </summary>
+        public bool Fields(long start, long end, int number, MemoryStream output, Func<Field, MemoryStream, bool> rewriteField)
+        {
+            for (var position = start; position < end;)
             {
-                var tensor = new MemoryStream();
-                if (!RewriteTensor(reader, field, location, tensor, ref externalized))
+                if (reader.Next(position, end) is not { } field)
                 {
                     return false;
                 }
 
-                WriteLengthDelimited(output, GraphInitializer, tensor);
-            }
-            else
-            {
-                reader.CopyTo(output, field.Start, field.End);
+                if (field.Number == number && field.Wire == WireLengthDelimited)
+                {
+                    var value = new MemoryStream();
+                    if (!rewriteField(field, value))
+                    {
+                        return false;
+                    }
+
+                    WriteLengthDelimited(output, number, value);
+                }
+                else
+                {
+                    reader.CopyTo(output, field.Start, field.End);
+                }
+
+                position = field.End;
             }
 
-            position = field.End;
+            return true;
         }
 
-        return true;
-    }
-
-    private static bool RewriteTensor(Reader reader, Field tensor, string location, MemoryStream output, ref int externalized)
-    {
-        Field? rawData = null;
-        var external = false;
-        var fields = new List<Field>();
-        for (var position = tensor.ValueStart; position < tensor.End;)
+        public bool Tensor(Field tensor, MemoryStream output)
         {
-            if (reader.Next(position, tensor.End) is not { } field)
+            Field? rawData = null;
+            var external = false;
+            var fields = new List<Field>();
+            for (var position = tensor.ValueStart; position < tensor.End;)
             {
-                return false;
+                if (reader.Next(position, tensor.End) is not { } field)
+                {
+                    return false;
+                }
+
+                fields.Add(field);
+                external |= field.Number is TensorExternalData or TensorDataLocation;
+                if (field.Number == TensorRawData && field.Wire == WireLengthDelimited)
+                {
+                    rawData = field;
+                }
+
+                position = field.End;
             }
 
-            fields.Add(field);
-            external |= field.Number is TensorExternalData or TensorDataLocation;
-            if (field.Number == TensorRawData && field.Wire == WireLengthDelimited)
+            // A tensor that already names external data is ONNX Runtime's to resolve (and refuse) as it is.
+            var move = !external && rawData is { } found && found.End - found.ValueStart >= MinExternalBytes;
+            foreach (var field in fields)
             {
-                rawData = field;
+                if (!(move && field.Number == TensorRawData))
+                {
+                    reader.CopyTo(output, field.Start, field.End);
+                }
             }
 
-            position = field.End;
-        }
-
-        // A tensor that already names external data is ONNX Runtime's to resolve (and refuse) as it is.
-        var move = !external && rawData is { } found && found.End - found.ValueStart >= MinExternalBytes;
-        foreach (var field in fields)
-        {
-            if (!(move && field.Number == TensorRawData))
+            if (move)
             {
-                reader.CopyTo(output, field.Start, field.End);
+                var raw = rawData!.Value;
+                WriteTag(output, TensorDataLocation, WireVarint);
+                WriteVarint(output, DataLocationExternal);
+                WriteEntry(output, "location", location);
+                WriteEntry(output, "offset", raw.ValueStart.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                WriteEntry(output, "length", (raw.End - raw.ValueStart).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Externalized++;
             }
-        }
 
-        if (move)
-        {
-            var raw = rawData!.Value;
-            WriteTag(output, TensorDataLocation, WireVarint);
-            WriteVarint(output, DataLocationExternal);
-            WriteEntry(output, "location", location);
-            WriteEntry(output, "offset", raw.ValueStart.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            WriteEntry(output, "length", (raw.End - raw.ValueStart).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            externalized++;
+            return true;
         }
-
-        return true;
     }
 
     /// <summary>An <c>external_data</c> entry: a <c>StringStringEntryProto</c> {key = 1, value = 2}.</summary>
