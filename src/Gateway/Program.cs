@@ -13,6 +13,7 @@ builder.AddGateway();
 
 var app = builder.Build();
 
+app.UseUnreadBodies();
 app.UseTrustedProxies();
 app.UseExceptionHandler();
 app.UseStatusCodePages(GatewayErrors.OnEmptyStatusCode);

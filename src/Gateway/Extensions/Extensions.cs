@@ -44,6 +44,7 @@ internal static class Extensions
         builder.Services.AddSingleton<UpstreamLatency>();
         builder.AddQuotas();
         builder.Services.AddSingleton<BodyLimits>();
+        builder.Services.AddSingleton<UnreadBodies>();
         builder.AddValidatedOptions<GatewayLimitsOptions>(GatewayLimitsOptions.SectionName);
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayLimitsOptions>>((kestrel, limits) =>
             kestrel.Limits.MaxRequestBodySize = limits.Value.DefaultBodyBytes);
@@ -81,6 +82,13 @@ internal static class Extensions
         provider => new ClusterHealthCheck(provider.GetRequiredService<Yarp.ReverseProxy.IProxyStateLookup>(), cluster),
         failureStatus: HealthStatus.Degraded,
         tags: null);
+
+    /// <summary>First in the pipeline, so every answer the gateway gives without reading a body keeps its connection (<see cref="UnreadBodies"/>).</summary>
+    public static void UseUnreadBodies(this WebApplication app)
+    {
+        var unread = app.Services.GetRequiredService<UnreadBodies>();
+        app.Use((HttpContext context, RequestDelegate next) => unread.InvokeAsync(context, next));
+    }
 
     /// <summary>
     /// Answers CORS preflights before authentication, for the configured origins only. Only browsers send

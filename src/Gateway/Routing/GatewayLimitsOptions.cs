@@ -20,10 +20,11 @@ public sealed class GatewayLimitsOptions
     public long DefaultBodyBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
-    /// A body refused for its declared length is still read to its end and discarded when it is at most
-    /// this long (default 16 MB), so that the connection stays open and the client reads the 413: closing
-    /// while the body is still coming resets the connection, and the reset loses the answer. A longer
-    /// body is refused with <c>Connection: close</c> instead of being drained.
+    /// A body the gateway answers without reading (a 413 for its declared length, a 401, 403, 404 or 429
+    /// decided from the headers) is still read to its end and discarded when it is at most this long
+    /// (default 16 MB), so that the connection stays open and the client reads the answer: closing while
+    /// the body is still coming resets the connection, and the reset loses the answer. A longer body is
+    /// answered with <c>Connection: close</c> instead of being drained (<see cref="UnreadBodies"/>).
     /// </summary>
     [Range(0, long.MaxValue)]
     public long DrainBodyBytes { get; set; } = 16L * 1024 * 1024;

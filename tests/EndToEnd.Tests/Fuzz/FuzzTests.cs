@@ -63,12 +63,15 @@ public sealed class FuzzTests(FuzzPlatformFixture fixture, ITestOutputHelper out
 
         // A connection the server closed (after an oversized header, an unread body) can take a request
         // sent on it at the same moment with it: each such request is sent again, alone, on a connection
-        // of its own, and counts by that answer. One that gets no answer even then is a failure.
+        // of its own, and counts by that answer. One that gets no answer even then is a failure. It goes
+        // as a careful client sends a body, asking "Expect: 100-continue" first: a request the server
+        // refuses from its headers alone — Kestrel answers headers over its limit with 431 and closes, as
+        // it cannot read on — then gets that answer before any of its body is sent, instead of a reset.
         var resent = 0;
         foreach (var request in unanswered.OrderBy(r => r.Index))
         {
             using var alone = NewClient(1);
-            var (status, failure) = await SendAsync(alone, request);
+            var (status, failure) = await SendAsync(alone, request, expectContinue: true);
             resent++;
             byStatus.AddOrUpdate(status, 1, (_, count) => count + 1);
             if (failure is not null)
@@ -102,9 +105,10 @@ public sealed class FuzzTests(FuzzPlatformFixture fixture, ITestOutputHelper out
     { BaseAddress = Platform.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(100) };
 
     /// <summary>The status (0: no answer) and, for a 5xx or no answer, what to report.</summary>
-    private static async Task<(int Status, string? Failure)> SendAsync(HttpClient client, FuzzRequest request)
+    private static async Task<(int Status, string? Failure)> SendAsync(HttpClient client, FuzzRequest request, bool expectContinue = false)
     {
         using var message = request.ToMessage();
+        message.Headers.ExpectContinue = expectContinue && message.Content is not null ? true : null;
         try
         {
             using var response = await client.SendAsync(message);

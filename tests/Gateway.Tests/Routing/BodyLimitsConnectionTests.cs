@@ -7,12 +7,12 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Maestro.Gateway.Tests.Routing;
 
 /// <summary>
-/// A body refused with 413 for its declared length, on a real Kestrel port and a raw connection. The
-/// gateway answers before the body has arrived. Were the connection then closed with the body still
-/// coming, the client's kernel would get a reset, and a reset throws away the 413 the client has not
-/// read yet: the client sees only "broken pipe". So a body up to
-/// <c>Gateway:Limits:DrainBodyBytes</c> is read to its end and discarded, and the connection carries on;
-/// a longer one is refused with <c>Connection: close</c>.
+/// A body the gateway answers without reading — a 413 for its declared length, a 404 or a 401 decided
+/// from the headers — on a real Kestrel port and a raw connection. The gateway answers before the body
+/// has arrived. Were the connection then closed with the body still coming, the client's kernel would
+/// get a reset, and a reset throws away the answer the client has not read yet: the client sees only
+/// "broken pipe". So a body up to <c>Gateway:Limits:DrainBodyBytes</c> is read to its end and
+/// discarded, and the connection carries on; a longer one is answered with <c>Connection: close</c>.
 /// </summary>
 public sealed class BodyLimitsConnectionTests : IAsyncLifetime
 {
@@ -65,8 +65,29 @@ public sealed class BodyLimitsConnectionTests : IAsyncLifetime
         Assert.DoesNotContain("HTTP/1.1 200", answers);
     }
 
-    private static string Post(int bytes) =>
-        $"POST /api/v1/models HTTP/1.1\r\nHost: gateway\r\nX-API-Key: {GatewayHost.ApiKey}\r\nContent-Type: application/json\r\n"
+    [Theory]
+    [InlineData("/api/v9/nowhere", true, "HTTP/1.1 404")]
+    [InlineData("/api/v1/models", false, "HTTP/1.1 401")]
+    public async Task Post_AnsweredFromTheHeadersWithABodyOverTheDefaultLimit_AnswerThenTheSameConnectionServesTheNextRequest(string path, bool withKey, string answer)
+    {
+        var answers = await ExchangeAsync(Post(Limit + 500, path, withKey) + Get());
+
+        Assert.StartsWith(answer, answers);
+        Assert.Contains("HTTP/1.1 200", answers[answer.Length..]);
+    }
+
+    [Fact]
+    public async Task Post_UnknownPathWithABodyOverWhatIsDrained_404WithConnectionClose()
+    {
+        var answers = await ExchangeAsync(Post(Drain + 1, "/api/v9/nowhere") + Get());
+
+        Assert.StartsWith("HTTP/1.1 404", answers);
+        Assert.Contains("Connection: close", answers, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("HTTP/1.1 200", answers);
+    }
+
+    private static string Post(int bytes, string path = "/api/v1/models", bool withKey = true) =>
+        $"POST {path} HTTP/1.1\r\nHost: gateway\r\n{(withKey ? $"X-API-Key: {GatewayHost.ApiKey}\r\n" : "")}Content-Type: application/json\r\n"
         + $"Content-Length: {bytes}\r\n\r\n{new string('x', bytes)}";
 
     private static string Get() => $"GET /api/v1/models HTTP/1.1\r\nHost: gateway\r\nX-API-Key: {GatewayHost.ApiKey}\r\nConnection: close\r\n\r\n";
