@@ -12,10 +12,14 @@ namespace Maestro.InferenceWorker.Extensions;
 /// </summary>
 internal static class Http2RequestDrain
 {
-    public static IApplicationBuilder UseHttp2RequestDrain(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    /// <summary>Over HTTP/1.1 the request goes straight on: only an HTTP/2 one waits for its answer, then drains.</summary>
+    public static IApplicationBuilder UseHttp2RequestDrain(this IApplicationBuilder app) => app.Use((HttpContext context, RequestDelegate next) =>
+        HttpProtocol.IsHttp2(context.Request.Protocol) ? AnswerThenDrainAsync(context, next) : next(context));
+
+    private static async Task AnswerThenDrainAsync(HttpContext context, RequestDelegate next)
     {
         await next(context);
-        if (!HttpProtocol.IsHttp2(context.Request.Protocol) || context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true)
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true)
         {
             return;
         }
@@ -28,5 +32,5 @@ internal static class Http2RequestDrain
         {
             // The sender went away or broke a limit: nothing to answer any more.
         }
-    });
+    }
 }
