@@ -29,6 +29,9 @@ public sealed class GatewayLimitsOptions
     [Range(0, long.MaxValue)]
     public long DrainBodyBytes { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>The smallest of the limits: no route refuses a body of at most this many bytes.</summary>
+    public long SmallestBodyBytes => Math.Min(DefaultBodyBytes, Math.Min(InferenceBodyBytes, UploadBodyBytes));
+
     public long For(string? bodyKind) => bodyKind switch
     {
         GatewayRoutes.InferenceBody => InferenceBodyBytes,

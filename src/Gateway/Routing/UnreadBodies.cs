@@ -23,7 +23,7 @@ internal sealed class UnreadBodies
     public UnreadBodies(IOptions<GatewayLimitsOptions> options)
     {
         var limits = options.Value;
-        _watchAbove = Math.Min(limits.DefaultBodyBytes, Math.Min(limits.InferenceBodyBytes, limits.UploadBodyBytes));
+        _watchAbove = limits.SmallestBodyBytes;
         _drainBytes = limits.DrainBodyBytes;
         _answerStarting = AnswerStarting;
     }
