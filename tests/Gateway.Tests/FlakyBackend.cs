@@ -29,6 +29,9 @@ internal sealed class FlakyBackend : IAsyncDisposable
     /// <summary>Closes the next <paramref name="connections"/> new connections unanswered.</summary>
     public void DropNext(int connections) => Volatile.Write(ref _dropNext, connections);
 
+    /// <summary>How long each answer waits (none by default): while one is waiting, its connection is busy.</summary>
+    public TimeSpan AnswerDelay { get; set; }
+
     public static async Task<FlakyBackend> StartAsync()
     {
         FlakyBackend? backend = null;
@@ -48,7 +51,11 @@ internal sealed class FlakyBackend : IAsyncDisposable
             await next(connection);
         })));
         var app = builder.Build();
-        app.Map("/{**path}", (HttpContext context) => TypedResults.Text("flaky"));
+        app.Map("/{**path}", async (HttpContext context) =>
+        {
+            await Task.Delay(backend!.AnswerDelay, context.RequestAborted);
+            return TypedResults.Text("flaky");
+        });
         backend = new FlakyBackend(app, $"http://127.0.0.1:{port}");
         await app.StartAsync();
         return backend;

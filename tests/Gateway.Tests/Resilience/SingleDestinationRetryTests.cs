@@ -39,7 +39,10 @@ public sealed class SingleDestinationRetryTests : IAsyncLifetime
         var before = await RetriesAsync("worker");
 
         // Concurrent requests need new connections beside the pooled one; the worker drops the first it accepts.
+        // Its answers wait a moment, so the requests overlap even when a busy machine sends them one by one.
+        _worker.AnswerDelay = TimeSpan.FromMilliseconds(300);
         var statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PredictAsync()));
+        _worker.AnswerDelay = TimeSpan.Zero;
 
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
         Assert.Equal(1, _worker.Dropped);
