@@ -667,10 +667,10 @@ if wants registry; then
   registry_hwm=$(status_kb "$registry_pid" VmHWM)
   stop_pid "$registry_pid" 10
   forget "$registry_pid"
-  row "(j) registry: upload a 100 MB model it has not seen over HTTP (stream + SHA-256 in one pass, ONNX Runtime validation while the file is flushed to disk, record) vs copy it on the same disk with fsync" "—" \
+  row "(j) registry: upload a 100 MB model it has not seen over HTTP (streamed to a scratch file; SHA-256 and ONNX Runtime validation while it is flushed to disk; record) vs copy it on the same disk with fsync" "—" \
     "upload $(bench_value fresh_upload_median_s "$work/registry-upload.txt") s" "" "" "registry peak $(mib "$registry_hwm")" "" \
     "×$(bench_value fresh_vs_copy "$work/registry-upload.txt") of copy speed (copy $(bench_value copy_median_s "$work/registry-upload.txt") s; medians of $registry_rounds rounds); goal ≥ 0.5"
-  row "(j′) registry: upload the same 100 MB again (content already stored: its earlier validation reused, no second fsync)" "—" \
+  row "(j′) registry: upload the same 100 MB again (content already stored: its earlier validation reused, the new copy flushed while hashed, then dropped)" "—" \
     "upload $(bench_value upload_median_s "$work/registry-upload.txt") s" "" "" "" "" \
     "×$(bench_value upload_vs_copy "$work/registry-upload.txt") of copy speed"
 fi

@@ -10,8 +10,9 @@ namespace Maestro.RegistryBench;
 /// against copying the same file on the same disk with a flush to it, as the registry flushes its
 /// copy. A and B alternate, one pair per round, so a slow moment of the machine hits both. Each round
 /// also uploads content the registry has not seen (the same file with four bytes of its weights
-/// changed in place, a new SHA-256 each round): a repeat of stored content skips validation and the
-/// flush, new content pays for both.
+/// changed in place, a new SHA-256 each round): a repeat of stored content skips validation, new
+/// content pays for it; both are flushed (whether content is stored is known only once it is hashed,
+/// which happens during the flush).
 /// </summary>
 internal static class UploadBenchmark
 {

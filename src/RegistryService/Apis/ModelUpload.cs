@@ -3,4 +3,4 @@ using Maestro.RegistryService.Infrastructure;
 namespace Maestro.RegistryService.Apis;
 
 /// <summary>A received upload: its file in scratch space (the caller commits or deletes it) and its description.</summary>
-internal sealed record ModelUpload(ScratchFile File, string? Description);
+internal sealed record ModelUpload(ReceivedFile File, string? Description);

@@ -6,10 +6,10 @@ namespace Maestro.RegistryService.Apis;
 
 /// <summary>
 /// Reads the body of <c>POST /api/v1/models/{name}/versions</c>: multipart/form-data streamed section by
-/// section — the file (field <c>file</c>) straight into the artifact store's scratch space while it is
-/// hashed, and an optional <c>description</c> — so nothing is held in memory whole. A body that breaks
-/// the rules is an <see cref="InvalidUploadException"/> saying how; a file over the limit an
-/// <see cref="UploadTooLargeException"/>. Whatever fails, no scratch file is left behind.
+/// section — the file (field <c>file</c>) straight into the artifact store's scratch space, and an
+/// optional <c>description</c> — so nothing is held in memory whole. A body that breaks the rules is an
+/// <see cref="InvalidUploadException"/> saying how; a file over the limit an <see cref="UploadTooLargeException"/>.
+/// Whatever fails, no scratch file is left behind.
 /// </summary>
 internal static class ModelUploadReader
 {
@@ -24,7 +24,7 @@ internal static class ModelUploadReader
     public static async Task<ModelUpload> ReadAsync(
         Stream body, string boundary, ArtifactStore artifacts, long maxBytes, int maxDescriptionLength, CancellationToken cancellationToken)
     {
-        ScratchFile? file = null;
+        ReceivedFile? file = null;
         var received = false;
         try
         {

@@ -215,8 +215,8 @@ public static class ModelsApi
 
     /// <summary>
     /// Streams the multipart body (<see cref="ModelUploadReader"/>): the file goes straight to scratch
-    /// space while it is hashed, is loaded with ONNX Runtime, and only then is moved into the artifact
-    /// store and recorded. Nothing is recorded for a file that fails any step.
+    /// space, is hashed and loaded with ONNX Runtime while it is flushed to disk, and only then is moved
+    /// into the artifact store and recorded. Nothing is recorded for a file that fails any step.
     /// </summary>
     internal static async Task<Results<Created<ModelVersion>, ProblemHttpResult>> UploadVersion(
         string name,
@@ -251,22 +251,23 @@ public static class ModelsApi
             return (RegistryErrors.BadRequest("Send the model as multipart/form-data with the ONNX file in the field 'file'.", StatusCodes.Status415UnsupportedMediaType), "bad_request");
         }
 
-        ScratchFile? file = null;
+        string? scratchPath = null;
         try
         {
             var upload = await ModelUploadReader.ReadAsync(request.Body, boundary, artifacts, options.MaxUploadBytes, MaxDescriptionLength, cancellationToken);
-            file = upload.File;
-            if (file.SizeBytes == 0)
+            scratchPath = upload.File.Path;
+            if (upload.File.SizeBytes == 0)
             {
                 return (RegistryErrors.UnprocessableEntity("The uploaded file is empty."), "invalid_model");
             }
 
+            ScratchFile file;
             ModelInspection inspection;
             using (var activity = RegistryTelemetry.ActivitySource.StartActivity("validate model"))
             {
                 activity?.SetTag("maestro.model", name);
-                activity?.SetTag("maestro.artifact.size", file.SizeBytes);
-                (file, inspection) = await artifacts.InspectAndFlushAsync(file);
+                activity?.SetTag("maestro.artifact.size", upload.File.SizeBytes);
+                (file, inspection) = await artifacts.HashInspectAndFlushAsync(upload.File);
             }
 
             var added = versions.Add(name, upload.Description, file.Sha256, file.SizeBytes, inspection, placeArtifact: () => artifacts.Commit(file));
@@ -285,9 +286,9 @@ public static class ModelsApi
         }
         finally
         {
-            if (file is not null)
+            if (scratchPath is not null)
             {
-                ArtifactStore.TryDelete(file.Path);
+                ArtifactStore.TryDelete(scratchPath);
             }
         }
     }

@@ -7,12 +7,14 @@ namespace Maestro.RegistryService.Infrastructure;
 
 /// <summary>
 /// Model files on disk, addressed by their SHA-256: <c>artifacts/ab/abcdef….onnx</c>. An upload is
-/// streamed to a scratch file while it is hashed (one pass, a large pooled buffer), then flushed to
-/// disk and moved into place with one atomic rename — and the directory flushed too, so the new name
+/// streamed to a scratch file (a large pooled buffer), then hashed while the disk writes it: the hash
+/// reads the file back from the page cache during the flush, when the processor would otherwise wait
+/// for the disk, rather than during the receive, when the sender and the receiver keep it busy. The file
+/// is moved into place with one atomic rename — and the directory flushed too, so the new name
 /// survives a power loss — so a reader never sees a partial artifact and identical uploads are stored
-/// once: a file whose content is already stored is neither flushed nor kept. What ONNX Runtime found in
-/// a content is remembered by its SHA-256 (<see cref="Inspect"/>), so the same content uploaded again
-/// is not validated again.
+/// once: a file whose content is already stored is not kept. What ONNX Runtime found in a content is
+/// remembered by its SHA-256 (<see cref="Inspect"/>), so the same content uploaded again is not
+/// validated again.
 /// Registry processes may share the directory (with PostgreSQL): scratch names are unique, a rename is
 /// atomic (two processes moving the same SHA-256 into place leave one complete file), and the move
 /// happens under the registry's write lock together with recording the version
@@ -21,7 +23,7 @@ namespace Maestro.RegistryService.Infrastructure;
 /// </summary>
 internal sealed class ArtifactStore
 {
-    /// <summary>Bytes read (and hashed, and written) at a time.</summary>
+    /// <summary>Bytes received and written, or read back and hashed, at a time.</summary>
     public const int BufferBytes = 1024 * 1024;
 
     /// <summary>How many contents' inspections are remembered (each a few hundred bytes).</summary>
@@ -81,21 +83,22 @@ internal sealed class ArtifactStore
     }
 
     /// <summary>
-    /// Validates the received file (<see cref="Inspect"/>) while, at the same time, flushing it to disk
-    /// when its content is not stored yet: ONNX Runtime reads from the page cache while the disk writes,
-    /// so an upload costs the longer of the two rather than their sum, and the flush is done before the
-    /// registry's write lock is taken for <see cref="Commit"/>, not under it.
+    /// Flushes the received file to disk and, while the disk writes, hashes it (<see cref="Hash"/>) and
+    /// validates it (<see cref="Inspect"/>): the upload costs the longer of the flush and the processor's
+    /// work rather than their sum, and the flush is done before the registry's write lock is taken for
+    /// <see cref="Commit"/>, not under it. Content already stored is flushed all the same (whether it is
+    /// stored is only known once the hash is), then dropped at <see cref="Commit"/>.
     /// </summary>
     /// <exception cref="InvalidModelException">ONNX Runtime cannot load it (the flush is waited for all the same).</exception>
-    public async Task<(ScratchFile File, ModelInspection Inspection)> InspectAndFlushAsync(ScratchFile file)
+    public async Task<(ScratchFile File, ModelInspection Inspection)> HashInspectAndFlushAsync(ReceivedFile received)
     {
-        var flush = !Exists(file.Sha256);
-        var flushing = flush ? Task.Run(() => FlushToDisk(file.Path)) : Task.CompletedTask;
+        var flushing = Task.Run(() => FlushToDisk(received.Path));
         try
         {
+            var file = Hash(received);
             var inspection = Inspect(file);
             await flushing;
-            return (flush ? file with { Flushed = true } : file, inspection);
+            return (file with { Flushed = true }, inspection);
         }
         catch
         {
@@ -105,17 +108,40 @@ internal sealed class ArtifactStore
         }
     }
 
+    /// <summary>Reads a received file back (from the page cache, right after the receive) to take its SHA-256.</summary>
+    public static ScratchFile Hash(ReceivedFile received)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
+        try
+        {
+            using var handle = File.OpenHandle(received.Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+            long size = 0;
+            int read;
+            while ((read = RandomAccess.Read(handle, buffer, size)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                size += read;
+            }
+
+            return new ScratchFile(received.Path, Convert.ToHexStringLower(hash.GetHashAndReset()), size);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>
-    /// Copies <paramref name="source"/> to a scratch file, hashing as it goes (not yet flushed: see <see cref="InspectAndFlushAsync"/>). Throws
-    /// <see cref="UploadTooLargeException"/> past <paramref name="maxBytes"/>; the scratch file is
-    /// removed on any failure.
+    /// Copies <paramref name="source"/> to a scratch file (neither hashed nor flushed yet: see
+    /// <see cref="HashInspectAndFlushAsync"/>). Throws <see cref="UploadTooLargeException"/> past
+    /// <paramref name="maxBytes"/>; the scratch file is removed on any failure.
     /// </summary>
-    public async Task<ScratchFile> ReceiveAsync(Stream source, long maxBytes, CancellationToken cancellationToken)
+    public async Task<ReceivedFile> ReceiveAsync(Stream source, long maxBytes, CancellationToken cancellationToken)
     {
         var path = Path.Combine(_scratchDirectory, Guid.NewGuid().ToString("N") + ".part");
         try
         {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             long size = 0;
             var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
             try
@@ -130,7 +156,6 @@ internal sealed class ArtifactStore
                         throw new UploadTooLargeException(maxBytes);
                     }
 
-                    hash.AppendData(buffer, 0, read);
                     await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 }
             }
@@ -139,7 +164,7 @@ internal sealed class ArtifactStore
                 ArrayPool<byte>.Shared.Return(buffer);
             }
 
-            return new ScratchFile(path, Convert.ToHexStringLower(hash.GetHashAndReset()), size);
+            return new ReceivedFile(path, size);
         }
         catch
         {
@@ -183,7 +208,7 @@ internal sealed class ArtifactStore
         RandomAccess.FlushToDisk(handle);
     }
 
-    /// <summary>Fills as much of <paramref name="buffer"/> as the source gives before it ends: fewer, larger writes and hash calls.</summary>
+    /// <summary>Fills as much of <paramref name="buffer"/> as the source gives before it ends: fewer, larger writes.</summary>
     private static async ValueTask<int> ReadChunkAsync(Stream source, byte[] buffer, CancellationToken cancellationToken)
     {
         var filled = 0;

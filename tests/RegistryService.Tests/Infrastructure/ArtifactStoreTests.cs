@@ -15,45 +15,55 @@ public sealed class ArtifactStoreTests : IDisposable
 
     private ArtifactStore NewStore() => new(Options.Create(new RegistryOptions { DataDirectory = _dataDirectory }));
 
+    private static async Task<ScratchFile> ReceiveAndHashAsync(ArtifactStore store, byte[] bytes) =>
+        ArtifactStore.Hash(await store.ReceiveAsync(new MemoryStream(bytes), maxBytes: 10_000_000, CancellationToken.None));
+
     [Fact]
-    public async Task ReceiveAsync_Stream_WritesScratchFileWithShaAndSize()
+    public async Task ReceiveAsync_Stream_WritesScratchFileOfItsSize_HashReadsItsSha256Back()
     {
         var store = NewStore();
-        var bytes = RandomNumberGenerator.GetBytes(200_000);
+        var bytes = RandomNumberGenerator.GetBytes(3 * ArtifactStore.BufferBytes + 17); // several reads of the pooled buffer
 
-        var file = await store.ReceiveAsync(new MemoryStream(bytes), maxBytes: 1_000_000, CancellationToken.None);
+        var received = await store.ReceiveAsync(new MemoryStream(bytes), maxBytes: 10_000_000, CancellationToken.None);
+        var file = ArtifactStore.Hash(received);
 
+        Assert.Equal(bytes.Length, received.SizeBytes);
+        Assert.Equal(ScratchDirectory, Path.GetDirectoryName(received.Path));
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(received.Path));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), file.Sha256);
         Assert.Equal(bytes.Length, file.SizeBytes);
-        Assert.Equal(ScratchDirectory, Path.GetDirectoryName(file.Path));
-        Assert.Equal(bytes, await File.ReadAllBytesAsync(file.Path));
+        Assert.Equal(received.Path, file.Path);
+        Assert.False(file.Flushed);
     }
 
     [Fact]
-    public async Task InspectAndFlushAsync_NewContent_FlushedAndInspected_StoredContent_NotFlushedAgain()
+    public async Task HashInspectAndFlushAsync_NewContent_HashedFlushedAndInspected_StoredContentDroppedAtCommit()
     {
         var store = NewStore();
         var bytes = await File.ReadAllBytesAsync(TestPaths.SampleModel("iris-classifier.onnx"));
 
-        var (first, inspection) = await store.InspectAndFlushAsync(await store.ReceiveAsync(new MemoryStream(bytes), bytes.Length, CancellationToken.None));
+        var (first, inspection) = await store.HashInspectAndFlushAsync(await store.ReceiveAsync(new MemoryStream(bytes), bytes.Length, CancellationToken.None));
         Assert.True(first.Flushed);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), first.Sha256);
+        Assert.Equal(bytes.Length, first.SizeBytes);
         Assert.NotEmpty(inspection.Signature.Inputs);
         store.Commit(first);
 
-        var (again, _) = await store.InspectAndFlushAsync(await store.ReceiveAsync(new MemoryStream(bytes), bytes.Length, CancellationToken.None));
-        Assert.False(again.Flushed); // its content is stored already: the new copy is dropped at commit
-        store.Commit(again);
+        var (again, _) = await store.HashInspectAndFlushAsync(await store.ReceiveAsync(new MemoryStream(bytes), bytes.Length, CancellationToken.None));
+        Assert.Equal(first.Sha256, again.Sha256);
+        store.Commit(again); // its content is stored already: the new copy is dropped
         Assert.False(File.Exists(again.Path));
         Assert.True(store.Exists(first.Sha256));
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(store.PathOf(first.Sha256)));
     }
 
     [Fact]
-    public async Task InspectAndFlushAsync_NotAModel_ThrowsInvalidModelWithTheFileLeftToTheCaller()
+    public async Task HashInspectAndFlushAsync_NotAModel_ThrowsInvalidModelWithTheFileLeftToTheCaller()
     {
         var store = NewStore();
         var file = await store.ReceiveAsync(new MemoryStream(RandomNumberGenerator.GetBytes(50_000)), 1_000_000, CancellationToken.None);
 
-        await Assert.ThrowsAsync<InvalidModelException>(() => store.InspectAndFlushAsync(file));
+        await Assert.ThrowsAsync<InvalidModelException>(() => store.HashInspectAndFlushAsync(file));
 
         Assert.True(File.Exists(file.Path));
     }
@@ -98,7 +108,7 @@ public sealed class ArtifactStoreTests : IDisposable
     {
         var store = NewStore();
         var bytes = RandomNumberGenerator.GetBytes(1000);
-        var file = await store.ReceiveAsync(new MemoryStream(bytes), maxBytes: 1000, CancellationToken.None);
+        var file = await ReceiveAndHashAsync(store, bytes);
 
         store.Commit(file);
 
@@ -114,8 +124,8 @@ public sealed class ArtifactStoreTests : IDisposable
     {
         var store = NewStore();
         var bytes = RandomNumberGenerator.GetBytes(1000);
-        var first = await store.ReceiveAsync(new MemoryStream(bytes), maxBytes: 1000, CancellationToken.None);
-        var second = await store.ReceiveAsync(new MemoryStream(bytes), maxBytes: 1000, CancellationToken.None);
+        var first = await ReceiveAndHashAsync(store, bytes);
+        var second = await ReceiveAndHashAsync(store, bytes);
 
         store.Commit(first);
         store.Commit(second);
@@ -141,8 +151,8 @@ public sealed class ArtifactStoreTests : IDisposable
     {
         var store = NewStore();
         var model = await File.ReadAllBytesAsync(TestPaths.SampleModel("fraud-detector.onnx"));
-        var first = await store.ReceiveAsync(new MemoryStream(model), maxBytes: 10_000_000, CancellationToken.None);
-        var second = await store.ReceiveAsync(new MemoryStream(model), maxBytes: 10_000_000, CancellationToken.None);
+        var first = await ReceiveAndHashAsync(store, model);
+        var second = await ReceiveAndHashAsync(store, model);
 
         var inspected = store.Inspect(first);
         File.Delete(second.Path); // ONNX Runtime could not load it now: only the remembered inspection can answer
@@ -155,7 +165,7 @@ public sealed class ArtifactStoreTests : IDisposable
     public async Task Inspect_NotAModel_RefusedEveryTime()
     {
         var store = NewStore();
-        var junk = await store.ReceiveAsync(new MemoryStream("not onnx"u8.ToArray()), maxBytes: 1000, CancellationToken.None);
+        var junk = await ReceiveAndHashAsync(store, "not onnx"u8.ToArray());
 
         Assert.Throws<InvalidModelException>(() => store.Inspect(junk));
         Assert.Throws<InvalidModelException>(() => store.Inspect(junk));
@@ -166,8 +176,8 @@ public sealed class ArtifactStoreTests : IDisposable
     {
         var store = NewStore();
         var bytes = RandomNumberGenerator.GetBytes(3 * ArtifactStore.BufferBytes + 17); // several reads of the pooled buffer
-        var first = await store.ReceiveAsync(new MemoryStream(bytes), maxBytes: 10_000_000, CancellationToken.None);
-        var second = await store.ReceiveAsync(new MemoryStream(bytes), maxBytes: 10_000_000, CancellationToken.None);
+        var first = await ReceiveAndHashAsync(store, bytes);
+        var second = await ReceiveAndHashAsync(store, bytes);
 
         store.Commit(first);
         store.Commit(second);

@@ -45,8 +45,9 @@ public abstract class SharedDataDirectoryTests : IDisposable
 
         for (var round = 0; round < 20; round++)
         {
-            var files = await Task.WhenAll(a.ReceiveAsync(new MemoryStream(bytes), bytes.Length, CancellationToken.None),
+            var received = await Task.WhenAll(a.ReceiveAsync(new MemoryStream(bytes), bytes.Length, CancellationToken.None),
                 b.ReceiveAsync(new MemoryStream(bytes), bytes.Length, CancellationToken.None));
+            var files = received.Select(ArtifactStore.Hash).ToArray();
             using var start = new Barrier(2);
             await Task.WhenAll(
                 Task.Run(() => { start.SignalAndWait(); a.Commit(files[0]); }),
@@ -67,7 +68,7 @@ public abstract class SharedDataDirectoryTests : IDisposable
         var starting = NewArtifacts();
         _first.Models.Create("fraud", null, new Dictionary<string, string>());
         var bytes = RandomNumberGenerator.GetBytes(4096);
-        var file = await uploader.ReceiveAsync(new MemoryStream(bytes), bytes.Length, CancellationToken.None);
+        var file = ArtifactStore.Hash(await uploader.ReceiveAsync(new MemoryStream(bytes), bytes.Length, CancellationToken.None));
         var orphan = starting.PathOf(new string('e', 64));
         Directory.CreateDirectory(Path.GetDirectoryName(orphan)!);
         await File.WriteAllBytesAsync(orphan, bytes);
