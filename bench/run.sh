@@ -10,7 +10,8 @@
 #           (e) batch_predict of 100 through the gateway (the same key and quota), plus bare YARP hops in
 #           front of (a) and (b) and nginx in front of (b); (f) predict of the 64-512-512-10 MLP (mlp-512.onnx) on the worker at 64
 #           connections, dynamic batching off and on; (b4)/(c4) worker direct and the full gateway path at
-#           4 connections (the latency the gateway adds). Every scenario runs once per
+#           4 connections (the latency the gateway adds), with the tuned bare YARP hop (b‴4) and nginx (b″4)
+#           at 4 connections beside them. Every scenario runs once per
 #           round, rounds repeat (A B C ... A B C ...), and ratios come from the medians.
 #   cold    AppHost start to the first successful prediction, a fresh data directory each time.
 #   memory  one worker holding 1 model, then 20 (fraud-detector.onnx registered under 20 names).
@@ -397,10 +398,9 @@ load_row() {
     for other in ${also_vs[$id]:-}; do
       vs+="; ×$(ratio "$rps" "$(median "$runs" "$other" 2)") req/s, ×$(ratio "$p99" "$(median "$runs" "$other" 5)") p99 vs ${tag[$other]}"
     done
-    if [ -n "${p50_vs[$id]:-}" ]; then
-      other=${p50_vs[$id]}
+    for other in ${p50_vs[$id]:-}; do
       vs+="; $(awk -v a="$p50" -v b="$(median "$runs" "$other" 4)" 'BEGIN {printf "%+.2f", a - b}') ms p50 vs ${tag[$other]}"
-    fi
+    done
   fi
   row "${label[$id]}" "$rate" "$(printf '%.2f ms' "$p50")" "$(printf '%.2f ms' "$p99")" \
     "$errors of $(thousands "$requests")" "$rss_cell" "$cpu_cell" "$vs"
@@ -459,11 +459,10 @@ if wants load; then
     --urls "http://127.0.0.1:$yarp_worker_port" --Destination "http://127.0.0.1:$worker_port"
   yarp_worker_pid=$last_pid
   # The same bare hop set up as the gateway is (README, "Performance settings"): HTTP/2 to the worker's
-  # h2c endpoint, inline socket completions, no thread-pool spinning — so that what those settings do and
+  # h2c endpoint, inline socket completions — so that what those settings do and
   # what the gateway's features cost can be told apart.
   yarp_tuned_port=$(free_port)
-  start_bg "$work/yarp-tuned.log" env DOTNET_gcServer=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
-    DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 dotnet "$yarp_dll" \
+  start_bg "$work/yarp-tuned.log" env DOTNET_gcServer=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 dotnet "$yarp_dll" \
     --urls "http://127.0.0.1:$yarp_tuned_port" --Destination "http://127.0.0.1:$worker_http2_port" --Http2 true
   yarp_tuned_pid=$last_pid
 
@@ -521,11 +520,20 @@ NGINX
   also_vs[gateway]="yarp_worker yarp_tuned nginx_worker"
   scenario worker4 "(b4)" "worker predict, direct, 4 connections" \
     "http://127.0.0.1:$worker_port$predict_path" "$work/predict.json" "" 1 "" '"probability"' "worker=$worker_pid"
+  # The same hops at 4 connections: what a bare proxy adds to the latency, next to what the gateway adds.
+  scenario yarp_tuned4 "(b‴4)" "bare YARP hop → worker predict, set up as the gateway is, 4 connections" \
+    "http://127.0.0.1:$yarp_tuned_port$predict_path" "$work/predict.json" "" 1 worker4 '"probability"' \
+    "yarp=$yarp_tuned_pid" "worker=$worker_pid"
+  scenario nginx_worker4 "(b″4)" "nginx reverse proxy → worker predict, 4 connections" \
+    "http://127.0.0.1:$nginx_port$predict_path" "$work/predict.json" "" 1 worker4 '"probability"' \
+    "nginx=$nginx_pid" "worker=$worker_pid"
   scenario gateway4 "(c4)" "gateway → worker predict, API key + Redis quota, 4 connections (goal: ≤ +0.3 ms p50 over (b4), p99 ≤ 2 ms)" \
     "$ah_url$predict_path" "$work/predict.json" "$client_key" 1 worker4 '"probability"' \
     "gateway=$gateway_pid" "worker=$worker_pid" "redis=$redis_pid"
-  conns[worker4]=4 conns[gateway4]=4
-  p50_vs[gateway4]=worker4
+  conns[worker4]=4 conns[yarp_tuned4]=4 conns[nginx_worker4]=4 conns[gateway4]=4
+  p50_vs[yarp_tuned4]=worker4 p50_vs[nginx_worker4]=worker4
+  also_vs[gateway4]="yarp_tuned4 nginx_worker4"
+  p50_vs[gateway4]="worker4 yarp_tuned4 nginx_worker4"
   scenario v2 "(d)" "V2 infer through the gateway" \
     "$ah_url/v2/models/fraud-detector/infer" "$work/v2.json" "$client_key" 1 gateway '"outputs"' \
     "gateway=$gateway_pid" "worker=$worker_pid" "redis=$redis_pid"
@@ -705,7 +713,7 @@ elapsed=$((SECONDS - started_at))
 echo "## Maestro bench, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 echo "commit $commit$dirty · $(nproc) cores · $(free -m | awk '/^Mem:/ {printf "%.1f", $2 / 1024}') GiB memory · $(uname -r) ·" \
-  "mode $mode: $rounds round(s) × ${duration} s per scenario after a ${warmup} s warm-up, wrk $threads threads × $connections connections (64 for f, 4 for b4/c4) ·" \
+  "mode $mode: $rounds round(s) × ${duration} s per scenario after a ${warmup} s warm-up, wrk $threads threads × $connections connections (64 for f, 4 for b4, b‴4, b″4, c4) ·" \
   "load average $load_at_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at the end · took $((elapsed / 60)) min $((elapsed % 60)) s"
 echo
 [ "$(wc -l <"$table")" -le 2 ] || cat "$table" # header only when just micro ran
