@@ -574,8 +574,7 @@ NGINX
     done
   done
 
-  for id in kestrel yarp_kestrel worker yarp_worker yarp_tuned nginx_worker gateway worker4 gateway4; do load_row "$id"; done
-  for id in v2 batch mlp_off mlp_on; do load_row "$id"; done
+  for id in "${order[@]}"; do load_row "$id"; done
   shared_decisions=$(($(quota_decisions shared) - shared_before)) local_decisions=$(($(quota_decisions local) - local_before))
 
   log "load: stopping"
