@@ -1,4 +1,5 @@
 using System.Net;
+using Maestro.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -37,7 +38,7 @@ internal sealed class FlakyBackend : IAsyncDisposable
         FlakyBackend? backend = null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        var port = FreePort();
+        var port = FreePorts.Next();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Use(next => async connection =>
         {
             if (Interlocked.Decrement(ref backend!._dropNext) >= 0)
@@ -62,11 +63,4 @@ internal sealed class FlakyBackend : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
