@@ -64,13 +64,12 @@ internal sealed partial class UpstreamRetry(
         }
 
         var cluster = proxy.Route.Cluster;
-        var single = cluster is null || cluster.Destinations.Count <= 1;
-        if (!single)
+        var (others, single) = RetryTargets(candidates, failed, cluster?.Destinations.Count ?? 0);
+        if (!single && cluster is not null)
         {
-            health.SetPassive(cluster!, failed, DestinationHealth.Unhealthy, _reactivation);
+            health.SetPassive(cluster, failed, DestinationHealth.Unhealthy, _reactivation);
         }
 
-        IReadOnlyList<DestinationState> others = single ? [failed] : [.. candidates.Where(destination => destination != failed)];
         if (!replayable || others.Count == 0)
         {
             return;
@@ -94,6 +93,20 @@ internal sealed partial class UpstreamRetry(
         proxy.AvailableDestinations = others;
         proxy.ProxiedDestination = null;
         await next(context);
+    }
+
+    /// <summary>
+    /// Where a request that never reached its service goes again: to the destinations other than the
+    /// failed one that were available when it started — also when discovery has meanwhile taken the
+    /// failed one out of the cluster (a replica that died, unlisted while its request failed); only when
+    /// there is no other destination, and the cluster has at most one, to the same address
+    /// (<c>Single</c>: on a fresh connection, the destination kept in rotation). No targets: no retry.
+    /// </summary>
+    internal static (IReadOnlyList<DestinationState> Targets, bool Single) RetryTargets(
+        IReadOnlyList<DestinationState> candidates, DestinationState failed, int clusterDestinations)
+    {
+        IReadOnlyList<DestinationState> others = [.. candidates.Where(destination => destination != failed)];
+        return others.Count == 0 && clusterDestinations <= 1 ? ([failed], true) : (others, false);
     }
 
     /// <summary>Forwards on a connection of its own; a failure is reported through <see cref="IForwarderErrorFeature"/>, as in the pipeline.</summary>
