@@ -10,8 +10,7 @@ namespace Maestro.InferenceWorker.Batching;
 /// rows wait; beyond that <see cref="SubmitAsync"/> fails fast with <see cref="BatchQueueFullException"/>.
 /// A request cancelled while it waits leaves its group; once its group runs, it gets its answer.
 /// With <see cref="BatchSettings.RunWhenIdle"/>, a request that finds nothing queued or running runs at
-/// once on its caller's thread — a lone request is never held for the window, nor handed to another
-/// thread — and the groups that formed while runs were in
+/// once — a lone request is never held for the window — and the groups that formed while runs were in
 /// flight run as soon as the last of those runs ends (or their window elapses, whichever is first).
 /// </summary>
 /// <remarks>
@@ -91,28 +90,18 @@ internal sealed class ModelBatcher<TRow, TResult>
             }
         }
 
-        var (pending, runHere) = Enqueue(signature, rows);
-        if (runHere is not null)
-        {
-            // The model was idle: this request runs on its own thread, as a full request does above,
-            // without the hand-over to a thread-pool thread and back that a merged run takes.
-            Execute(runHere);
-            return await pending.Completion.Task.ConfigureAwait(false);
-        }
-
+        var pending = Enqueue(signature, rows);
         using (cancellationToken.Register(static state => ((Cancellation)state!).Cancel(), new Cancellation(this, pending, cancellationToken)))
         {
             return await pending.Completion.Task.ConfigureAwait(false);
         }
     }
 
-    /// <returns>The request in the queue, and its group when the caller is to run that group at once (the model was idle).</returns>
-    private (Pending Pending, Group? RunHere) Enqueue(string signature, IReadOnlyList<TRow> rows)
+    private Pending Enqueue(string signature, IReadOnlyList<TRow> rows)
     {
         var pending = new Pending(rows, _time.GetTimestamp());
         Group? closed = null;
         Group? full = null;
-        var idle = false;
         lock (_gate)
         {
             if (_queuedRows + rows.Count > Settings.MaxQueueLength)
@@ -127,6 +116,7 @@ internal sealed class ModelBatcher<TRow, TResult>
                 group = null;
             }
 
+            var idle = false;
             if (group is null)
             {
                 idle = Settings.RunWhenIdle && _running == 0 && _open.Count == 0;
@@ -154,13 +144,8 @@ internal sealed class ModelBatcher<TRow, TResult>
         }
 
         Dispatch(closed);
-        if (idle)
-        {
-            return (pending, full);
-        }
-
         Dispatch(full);
-        return (pending, null);
+        return pending;
     }
 
     /// <summary>Takes the group out of the queue (under the lock); it no longer takes requests, and counts as running.</summary>
