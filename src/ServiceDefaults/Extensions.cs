@@ -66,8 +66,17 @@ public static class Extensions
 
         // A request the framework could not bind (malformed JSON, wrong types) is the client's mistake:
         // answer with its 4xx, in Development too, where minimal APIs throw instead of returning 400.
-        builder.Services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = exception =>
-            exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError);
+        // Such a request (a body cut short by a client that went away, one over its size limit) is not
+        // logged as an error with its stack trace: it is not this service's fault, and a burst of them
+        // would bury the errors that are. Its 4xx still shows in the request metrics.
+        builder.Services.Configure<ExceptionHandlerOptions>(options =>
+        {
+            options.StatusCodeSelector = exception =>
+                exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError;
+            options.SuppressDiagnosticsCallback = context =>
+                context.ExceptionHandledBy == Microsoft.AspNetCore.Diagnostics.ExceptionHandledType.ExceptionHandlerService // the default
+                || context.Exception is BadHttpRequestException { StatusCode: >= 400 and < 500 };
+        });
         builder.Services.AddExceptionHandler<UnreadableCharsetHandler>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddRedisConnection(builder.Configuration);

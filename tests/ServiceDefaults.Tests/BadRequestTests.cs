@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Maestro.ServiceDefaults.Tests;
 
@@ -31,6 +32,30 @@ public sealed class BadRequestTests
         Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
         Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+    }
+
+    [Fact]
+    public async Task ClientFaultThrownWhileReading_Returns4xxWithoutAnErrorLog_AServerFaultIsStillLogged()
+    {
+        var logs = new CapturedLogs();
+        await using var app = await TestApp.StartAsync(
+            configure: builder => builder.Logging.AddProvider(logs),
+            map: app =>
+            {
+                // What Kestrel throws when a client sends less body than it declared and goes away.
+                app.MapPost("/cut-short", () => { throw new BadHttpRequestException("Unexpected end of request content.", StatusCodes.Status400BadRequest); });
+                app.MapPost("/fault", () => { throw new InvalidOperationException("a fault of the service"); });
+            });
+        using var client = app.GetTestClient();
+
+        using var cutShort = await client.PostAsync("/cut-short", new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, cutShort.StatusCode);
+        Assert.Equal("application/problem+json", cutShort.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain(logs.Errors, entry => entry.Contains("Unexpected end of request content", StringComparison.Ordinal));
+
+        using var fault = await client.PostAsync("/fault", new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.InternalServerError, fault.StatusCode);
+        Assert.Contains(logs.Errors, entry => entry.Contains("a fault of the service", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -100,5 +125,34 @@ public sealed class FrameworkErrorDetailTests
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
         Assert.Equal("DELETE is not allowed on /things.", problem.GetProperty("detail").GetString());
+    }
+}
+
+/// <summary>Every entry at <see cref="LogLevel.Error"/> or above: its category, message and exception.</summary>
+internal sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errors = new();
+
+    public IReadOnlyCollection<string> Errors => _errors;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _errors);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> errors) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                errors.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+            }
+        }
     }
 }
