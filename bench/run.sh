@@ -9,7 +9,8 @@
 #           (c) gateway -> worker predict with an API key on a plan with a Redis quota, (d) V2 infer and
 #           (e) batch_predict of 100 through the gateway (the same key and quota), plus bare YARP hops in
 #           front of (a) and (b) and nginx in front of (b); (f) predict of the 64-512-512-10 MLP (mlp-512.onnx) on the worker at 64
-#           connections, dynamic batching off and on; (b4)/(c4) worker direct and the full gateway path at
+#           connections, dynamic batching off and on, and (f1) the same at 1 connection (what batching costs
+#           a lone request); (b4)/(c4) worker direct and the full gateway path at
 #           4 connections (the latency the gateway adds), with the tuned bare YARP hop (b‴4) and nginx (b″4)
 #           at 4 connections beside them. Every scenario runs once per
 #           round, rounds repeat (A B C ... A B C ...), and ratios come from the medians.
@@ -289,7 +290,7 @@ runs="$work/runs.tsv" rss="$work/rss.tsv" cpu="$work/cpu.tsv" busy="$work/busy.t
 : >"$cpu"
 : >"$busy"
 
-declare -A tag label url body key procs rows baseline also_vs p50_vs check conns batch_model
+declare -A tag label url body key procs rows baseline also_vs p50_vs check conns wrk_threads batch_model
 order=()
 
 # scenario ID TAG LABEL URL BODY KEY ROWS BASELINE EXPECT PROCS...   (PROCS as name=pid)
@@ -315,7 +316,7 @@ measure() {
   local batched_before=""
   [ -z "${batch_model[$id]:-}" ] || batched_before=$(batch_rows "${batch_model[$id]}")
   output=$(BENCH_BODY_FILE="${body[$id]}" BENCH_API_KEY="${key[$id]}" timeout $((seconds + 30)) \
-    wrk -t"$threads" -c"${conns[$id]:-$connections}" -d"${seconds}s" --timeout 2s -s "$lua" "${url[$id]}" 2>&1) \
+    wrk -t"${wrk_threads[$id]:-$threads}" -c"${conns[$id]:-$connections}" -d"${seconds}s" --timeout 2s -s "$lua" "${url[$id]}" 2>&1) \
     || fail "wrk failed on ${label[$id]}: $output"
   line=$(grep '^BENCH ' <<<"$output") || fail "wrk printed no result for ${label[$id]}: $output"
   [ "$record" = 1 ] || return 0
@@ -548,6 +549,16 @@ NGINX
     "worker=$worker_pid"
   conns[mlp_off]=64 conns[mlp_on]=64
   batch_model[mlp_off]=mlp-unbatched batch_model[mlp_on]=mlp
+  # One client alone (one wrk thread, one connection): what batching costs a request that finds the model idle.
+  scenario mlp_off1 "(f1)" "MLP 64→512→512→10 predict, worker direct, 1 connection, dynamic batching off" \
+    "http://127.0.0.1:$worker_port/api/v1/models/mlp-unbatched/predict" "$work/mlp.json" "" 1 "" '"probability"' \
+    "worker=$worker_pid"
+  scenario mlp_on1 "(f′1)" "MLP 64→512→512→10 predict, worker direct, 1 connection, dynamic batching on" \
+    "http://127.0.0.1:$worker_port/api/v1/models/mlp/predict" "$work/mlp.json" "" 1 mlp_off1 '"probability"' \
+    "worker=$worker_pid"
+  conns[mlp_off1]=1 conns[mlp_on1]=1 wrk_threads[mlp_off1]=1 wrk_threads[mlp_on1]=1
+  p50_vs[mlp_on1]=mlp_off1
+  batch_model[mlp_off1]=mlp-unbatched batch_model[mlp_on1]=mlp
 
   # The quota really is on, and shared through Redis: the gateway's answer names the plan.
   post_until_ok 60 "$ah_url$predict_path" "$work/predict.json" "$client_key" || fail "the gateway does not answer predict"
@@ -712,7 +723,7 @@ elapsed=$((SECONDS - started_at))
 echo "## Maestro bench, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 echo "commit $commit$dirty · $(nproc) cores · $(free -m | awk '/^Mem:/ {printf "%.1f", $2 / 1024}') GiB memory · $(uname -r) ·" \
-  "mode $mode: $rounds round(s) × ${duration} s per scenario after a ${warmup} s warm-up, wrk $threads threads × $connections connections (64 for f, 4 for b4, b‴4, b″4, c4) ·" \
+  "mode $mode: $rounds round(s) × ${duration} s per scenario after a ${warmup} s warm-up, wrk $threads threads × $connections connections (64 for f, 4 for b4, b‴4, b″4, c4; 1 thread × 1 connection for f1, f′1) ·" \
   "load average $load_at_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at the end · took $((elapsed / 60)) min $((elapsed % 60)) s"
 echo
 [ "$(wc -l <"$table")" -le 2 ] || cat "$table" # header only when just micro ran
