@@ -45,7 +45,7 @@ public static class PredictApi
         string name, HttpRequest request, ModelRepository models, ModelBatchers batchers, WorkerTelemetry telemetry, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var (body, problem) = await ReadAsync<PredictRequest>(request, json, cancellationToken);
+        var (body, problem) = await ReadAsync(request, json, PredictBody.ReadAsync, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -64,7 +64,8 @@ public static class PredictApi
         string name, HttpRequest request, ModelRepository models, ModelBatchers batchers, WorkerTelemetry telemetry, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var (body, problem) = await ReadAsync<BatchPredictRequest>(request, json, cancellationToken);
+        var (body, problem) = await ReadAsync(request, json, static (request, options, cancellationToken) =>
+            request.ReadFromJsonAsync<BatchPredictRequest>(options, cancellationToken), cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -139,16 +140,17 @@ public static class PredictApi
         }
     }
 
-    private static async Task<(T? Body, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    private static async ValueTask<(T? Body, ProblemHttpResult? Problem)> ReadAsync<T>(
+        HttpRequest request, IOptions<JsonOptions> json, Func<HttpRequest, JsonSerializerOptions, CancellationToken, ValueTask<T?>> read, CancellationToken cancellationToken)
     {
-        if (!request.HasJsonContentType())
+        if (!PredictBody.IsPlainJson(request.ContentType) && !request.HasJsonContentType())
         {
             return (default, WorkerErrors.Problem(StatusCodes.Status415UnsupportedMediaType, "Send the body as JSON with Content-Type: application/json."));
         }
 
         try
         {
-            var body = await request.ReadFromJsonAsync<T>(json.Value.SerializerOptions, cancellationToken);
+            var body = await read(request, json.Value.SerializerOptions, cancellationToken);
             return body is null ? (default, BadRequest("The body is empty or null; send a JSON object.")) : (body, null);
         }
         catch (JsonException ex)

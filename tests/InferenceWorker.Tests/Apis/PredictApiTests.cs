@@ -171,6 +171,8 @@ public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture
     [InlineData("""{"features": [1, null, 1]}""")]
     [InlineData("[1, 0, 1]")]
     [InlineData("not json")]
+    [InlineData("""{"features": [1, 0, 1]} x""")]
+    [InlineData("""{"features": [1, 0, 1]}{}""")]
     public async Task Predict_InvalidJson_Returns400WithAReason(string json)
     {
         var response = await PostJsonAsync("/api/v1/models/fraud-detector/predict", json);
@@ -209,6 +211,31 @@ public sealed class PredictApiTests(SampleModelsFixture fixture) : IClassFixture
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(415, body.GetProperty("status").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/json;charset=UTF-8")]
+    [InlineData("application/vnd.maestro+json")]
+    public async Task Predict_AnyJsonMediaType_Predicts(string mediaType)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"Features": [1, 0, 1], "metadata": {"request_id": "r-1"}}"""));
+        content.Headers.TryAddWithoutValidation("Content-Type", mediaType);
+
+        var body = await HttpAssert.OkJsonAsync(await _client.PostAsync("/api/v1/models/fraud-detector/predict", content));
+
+        Assert.Equal("r-1", body.GetProperty("request_id").GetString());
+    }
+
+    [Fact]
+    public async Task Predict_Utf16Body_IsDecodedAsItsCharsetSays()
+    {
+        var response = await _client.PostAsync("/api/v1/models/fraud-detector/predict",
+            new StringContent("""{"features": [1, 0, 1], "metadata": {"request_id": "é-1"}}""", Encoding.Unicode, "application/json"));
+
+        var body = await HttpAssert.OkJsonAsync(response);
+        Assert.Equal("é-1", body.GetProperty("request_id").GetString());
     }
 
     [Fact]
