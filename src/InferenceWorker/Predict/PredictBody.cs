@@ -139,22 +139,22 @@ internal static class PredictBody
         }
     }
 
+    /// <summary>
+    /// Reads the value after a property's name: true when it is <c>null</c> (<paramref name="isNull"/>) or opens
+    /// <paramref name="start"/>, false for anything else.
+    /// </summary>
+    private static bool TryEnter(ref Utf8JsonReader reader, JsonTokenType start, out bool isNull)
+    {
+        isNull = reader.Read() && reader.TokenType == JsonTokenType.Null;
+        return isNull || reader.TokenType == start;
+    }
+
     private static bool TryReadFeatures(ref Utf8JsonReader reader, out double[]? features)
     {
         features = null;
-        if (!reader.Read())
+        if (!TryEnter(ref reader, JsonTokenType.StartArray, out var isNull) || isNull)
         {
-            return false;
-        }
-
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            return false;
+            return isNull;
         }
 
         var buffer = ArrayPool<double>.Shared.Rent(InitialFeatureCapacity);
@@ -196,19 +196,9 @@ internal static class PredictBody
     private static bool TryReadMetadata(ref Utf8JsonReader reader, out PredictMetadata? metadata)
     {
         metadata = null;
-        if (!reader.Read())
+        if (!TryEnter(ref reader, JsonTokenType.StartObject, out var isNull) || isNull)
         {
-            return false;
-        }
-
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
+            return isNull;
         }
 
         string? requestId = null;
