@@ -15,12 +15,8 @@ namespace Maestro.Benchmarks;
 [MemoryDiagnoser]
 public class PredictBodyBenchmarks
 {
-    // The worker's options for these bodies: web defaults, snake_case names, the source-generated contracts.
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        TypeInfoResolver = PredictJsonContext.Default,
-    };
+    // The worker's options: ASP.NET Core's web defaults with the worker's own settings on top.
+    private static readonly JsonSerializerOptions Options = WorkerJsonOptions();
 
     private byte[] _body = [];
 
@@ -41,6 +37,13 @@ public class PredictBodyBenchmarks
         using var stream = new MemoryStream(_body, writable: false);
         var request = await JsonSerializer.DeserializeAsync<PredictRequest>(stream, Options);
         return request!.Features!.Length;
+    }
+
+    private static JsonSerializerOptions WorkerJsonOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        InferenceWorker.Extensions.Extensions.ConfigureJson(options);
+        return options;
     }
 
     [Benchmark]

@@ -23,12 +23,7 @@ internal static class Extensions
         builder.Services.Configure<RedisConnectionOptions>(redis =>
             redis.WhileUnavailable = "promotions reach this worker by polling the registry's change feed only");
 
-        builder.Services.ConfigureHttpJsonOptions(options =>
-        {
-            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            // The predict API's bodies first, source-generated; everything else by reflection as before.
-            options.SerializerOptions.TypeInfoResolverChain.Insert(0, PredictJsonContext.Default);
-        });
+        builder.Services.ConfigureHttpJsonOptions(options => ConfigureJson(options.SerializerOptions));
 
         builder.Services.AddHttpClient<RegistryClient>((provider, http) =>
             http.BaseAddress = provider.GetRequiredService<IOptions<RegistryClientOptions>>().Value.RegistryUrl);
@@ -43,5 +38,15 @@ internal static class Extensions
         builder.Services.AddHostedService<RegistryChangeFeed>();
         builder.Services.AddSingleton<ModelBatchers>();
         builder.Services.AddOpenApi();
+    }
+
+    /// <summary>
+    /// The worker's JSON on top of ASP.NET Core's web defaults: snake_case names, and the predict API's bodies
+    /// source-generated first (everything else by whatever resolver <paramref name="options"/> already has).
+    /// </summary>
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.TypeInfoResolverChain.Insert(0, PredictJsonContext.Default);
     }
 }
